@@ -1,0 +1,154 @@
+"""Tolerant checks with messages that teach.
+
+Visible and hidden tests in the notebooks call these helpers instead of bare ``assert`` so that
+every equivalent answer is accepted (Python or numpy scalars, lists, arrays, Series; float
+tolerance; case and whitespace in choices) and every rejection says what was expected and, when
+the wrong value matches a known mistake, which mistake it probably was.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from numbers import Number
+from typing import Any
+
+import numpy as np
+
+__all__ = ["CheckFailed", "close", "equal", "choice", "answer", "raises", "passed"]
+
+
+class CheckFailed(AssertionError):
+    """Raised by every check; an AssertionError so that nbgrader counts it as a failed test."""
+
+
+def _fail(message: str, hint: str | None = None) -> None:
+    raise CheckFailed(message + (f"\nHint: {hint}" if hint else ""))
+
+
+def _to_array(value: Any, what: str) -> np.ndarray:
+    """Turn scalars, lists, tuples, arrays and pandas objects into a float array, or explain why not."""
+    if value is None:
+        _fail(f"{what}: got None. Did the function forget to `return` its result?")
+    if isinstance(value, (str, bytes, Mapping)):
+        _fail(f"{what}: expected a number or an array of numbers, got {type(value).__name__} {value!r}.")
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        _fail(f"{what}: expected numbers, got {type(value).__name__} {_short(value)}.")
+    return array
+
+
+def _short(value: Any, limit: int = 160) -> str:
+    text = np.array2string(np.asarray(value), precision=4, threshold=12) if isinstance(
+        value, (list, tuple, np.ndarray)) else repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _matches(actual: np.ndarray, expected: Any, rtol: float, atol: float) -> bool:
+    try:
+        target = np.asarray(expected, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    if actual.shape != target.shape and not (actual.size == target.size == 1):
+        return False
+    return bool(np.allclose(actual.reshape(target.shape), target, rtol=rtol, atol=atol, equal_nan=True))
+
+
+def close(actual: Any, expected: Any, what: str, *, rtol: float = 1e-6, atol: float = 1e-9,
+          mistakes: Mapping[str, Any] | None = None, hint: str | None = None) -> None:
+    """Check that ``actual`` equals ``expected`` up to float tolerance (scalars or arrays).
+
+    ``mistakes`` maps a description of a known mistake to the value that mistake produces; when the
+    answer matches one, the message names it.
+    """
+    got = _to_array(actual, what)
+    want = np.asarray(expected, dtype=float)
+    if got.size == want.size == 1:
+        got, want = got.reshape(()), want.reshape(())
+    elif got.shape != want.shape:
+        _fail(f"{what}: expected shape {want.shape}, got shape {got.shape}.", hint)
+    if np.allclose(got, want, rtol=rtol, atol=atol, equal_nan=True):
+        return
+    for description, wrong in (mistakes or {}).items():
+        if _matches(got, wrong, rtol, atol):
+            _fail(f"{what}: expected {_short(expected)}, got {_short(actual)}. "
+                  f"That is what you get when {description}.", hint)
+    _fail(f"{what}: expected {_short(expected)}, got {_short(actual)}.", hint)
+
+
+def equal(actual: Any, expected: Any, what: str, *, mistakes: Mapping[str, Any] | None = None,
+          hint: str | None = None) -> None:
+    """Check exact equality (integers, strings, integer arrays); containers compare element-wise."""
+    def same(a: Any, b: Any) -> bool:
+        if isinstance(b, (Number, np.number)) and not isinstance(b, bool):
+            return isinstance(a, (Number, np.number)) and not isinstance(a, (bool, np.bool_)) and a == b
+        if isinstance(b, str):
+            return isinstance(a, str) and a == b
+        try:
+            return np.array_equal(np.asarray(a), np.asarray(b))
+        except (TypeError, ValueError):
+            return False
+
+    if actual is None and expected is not None:
+        _fail(f"{what}: got None. Did the function forget to `return` its result?", hint)
+    if same(actual, expected):
+        return
+    for description, wrong in (mistakes or {}).items():
+        if same(actual, wrong):
+            _fail(f"{what}: expected {_short(expected)}, got {_short(actual)}. "
+                  f"That is what you get when {description}.", hint)
+    _fail(f"{what}: expected {_short(expected)}, got {_short(actual)}.", hint)
+
+
+def choice(answer: Any, options: str, what: str) -> str:
+    """Normalise a multiple-choice answer ("b", " B ", "(B)", "B)") to one upper-case letter.
+
+    Fails with a clear message when the answer is missing or not one of ``options``.
+    """
+    if answer is None or answer is Ellipsis:
+        _fail(f"{what}: no answer yet. Set it to one of {', '.join(options)} (a string).")
+    if not isinstance(answer, str):
+        _fail(f"{what}: the answer must be a string such as \"{options[0]}\", got {type(answer).__name__}.")
+    letter = answer.strip().strip("().:").strip().upper()
+    if len(letter) != 1 or letter not in options.upper():
+        _fail(f"{what}: {answer!r} is not one of the options {', '.join(options)}.")
+    return letter
+
+
+def answer(given: Any, correct: str, options: str, what: str,
+           why: Mapping[str, str] | None = None) -> None:
+    """Grade a multiple-choice answer; ``why`` explains, per wrong option, why it is wrong."""
+    letter = choice(given, options, what)
+    if letter != correct.upper():
+        reason = (why or {}).get(letter, "")
+        _fail(f"{what}: {letter} is not the best answer." + (f" {reason}" if reason else ""))
+
+
+def raises(exception: type[BaseException], func: Callable[..., Any], *args: Any, what: str,
+           **kwargs: Any) -> None:
+    """Check that ``func(*args, **kwargs)`` raises ``exception`` (an input the contract rejects)."""
+    try:
+        result = func(*args, **kwargs)
+    except exception:
+        return
+    except Exception as error:  # the wrong kind of error still teaches something
+        _fail(f"{what}: expected {exception.__name__}, but got {type(error).__name__}: {error}")
+    _fail(f"{what}: expected {exception.__name__}, but the call returned {_short(result)}.")
+
+
+def is_finite_number(value: Any, what: str) -> float:
+    """Return ``value`` as a float after checking it is one finite number (not an array, not NaN)."""
+    array = _to_array(value, what)
+    if array.size != 1:
+        _fail(f"{what}: expected one number, got an array of shape {array.shape}.")
+    number = float(array.reshape(()))
+    if not math.isfinite(number):
+        _fail(f"{what}: expected a finite number, got {number}.")
+    return number
+
+
+def passed(visible: int, hidden: bool = True) -> None:
+    """Say honestly what passing the visible checks means."""
+    noun = "check" if visible == 1 else "checks"
+    tail = " More checks with fresh inputs run when your notebook is graded." if hidden else ""
+    print(f"\u2714 {visible} visible {noun} passed.{tail}")

@@ -1,0 +1,58 @@
+"""`course` (or `python -m course`): the maintainer's and instructor's commands."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="course", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    release = commands.add_parser("release", help="regenerate release/ from source/")
+    release.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
+
+    demo = commands.add_parser("demo", help="release, grade a sample class, write feedback and grades")
+    demo.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
+    demo.add_argument("--class-size", type=int, default=4, help="students built from the catalog")
+    demo.add_argument("--workdir", type=Path, help="scratch course directory (default: a temp dir)")
+    demo.add_argument("--output", type=Path, default=paths.ROOT,
+                      help="where autograded/, feedback/ and grades.csv go (default: the repository)")
+
+    commands.add_parser("coverage", help="print which exam items the graded cells cover")
+
+    bench = commands.add_parser("benchmark", help="time and memory of each notebook and of grading")
+    bench.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
+    bench.add_argument("--class-size", type=int, default=8)
+
+    args = parser.parse_args(argv)
+    unknown = sorted(set(getattr(args, "assignments", None) or []) - set(paths.assignments()))
+    if unknown:
+        parser.error(f"unknown assignment(s): {', '.join(unknown)}; "
+                     f"known: {', '.join(paths.assignments())}")
+
+    if args.command == "release":
+        from .pipeline import regenerate_repository_release
+        for folder in regenerate_repository_release(args.assignments or None):
+            print(f"wrote {folder.relative_to(paths.ROOT)}")
+        return 0
+    if args.command == "demo":
+        from .demo import run
+        ok = run(args.assignments or None, args.class_size, args.output, args.workdir)
+        return 0 if ok else 1
+    if args.command == "coverage":
+        from .syllabus import coverage_report
+        print(coverage_report())
+        return 0
+    if args.command == "benchmark":
+        from .benchmark import run as benchmark
+        benchmark(args.assignments or None, args.class_size)
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

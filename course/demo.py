@@ -1,0 +1,84 @@
+"""The main job in one command: release → sample class → autograde → feedback → grades.
+
+Runs in a scratch course directory with its own gradebook, then copies the results into the
+repository: autograded/ (nbgrader's autograded notebooks), feedback/ (HTML, hidden tests removed)
+and grades.csv.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from . import classroom, paths, pipeline
+
+
+def run(assignments: list[str] | None = None, class_size: int = 4, output: Path = paths.ROOT,
+        workdir: Path | None = None, seed: int = 0) -> bool:
+    """Grade a sample class for each assignment; print a summary; True when the graders behaved
+    (perfect student full marks, blank student zero)."""
+    chosen = assignments or paths.assignments()
+    started = time.perf_counter()
+    scratch = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="mdl-demo-"))
+    if scratch.exists() and any(scratch.iterdir()):
+        shutil.rmtree(scratch)
+    course = pipeline.make_course(scratch, chosen)
+    log = scratch / "nbgrader.log"
+    print(f"Scratch course directory: {scratch} (nbgrader output in {log.name})")
+    rows, healthy = [], True
+    for assignment in chosen:
+        print(f"[{assignment}] generating the student release ...", flush=True)
+        release_dir = pipeline.generate_release(course, assignment)
+        students = [classroom.perfect(), classroom.blank(),
+                    *classroom.mixed(assignment, class_size, seed=seed)]
+        for student in students:
+            notebooks = classroom.submission(student, release_dir, classroom.source_dir(assignment))
+            pipeline.submit(course, student.id, assignment, notebooks)
+        print(f"[{assignment}] autograding {len(students)} submissions with nbgrader ...", flush=True)
+        pipeline.autograde(course, assignment, log=log)
+        print(f"[{assignment}] writing feedback ...", flush=True)
+        pipeline.generate_feedback(course, assignment, log=log)
+        scores = pipeline.cell_scores(course, assignment)
+        for student in students:
+            cells = scores.get(student.id, [])
+            total = sum(c.score for c in cells)
+            maximum = sum(c.max_score for c in cells)
+            lost = [c.grade_id for c in cells if c.score < c.max_score]
+            rows.append((student.id, assignment, total, maximum, lost, student.description))
+            if student.id == "perfect" and (not cells or lost):
+                healthy = False
+            if student.id == "blank" and total != 0:
+                healthy = False
+    pipeline.export_grades(course)
+    _publish(scratch, output)
+    _print_summary(rows)
+    print(f"\nFeedback: {output / 'feedback'}   Grades: {output / 'grades.csv'}   "
+          f"Autograded notebooks: {output / 'autograded'}")
+    print(f"Done in {time.perf_counter() - started:.0f} s. "
+          + ("Graders behaved: the perfect student has full marks and the blank one zero."
+             if healthy else "PROBLEM: a perfect submission lost points or a blank one scored."))
+    return healthy
+
+
+def _publish(scratch: Path, output: Path) -> None:
+    for name in ("autograded", "feedback"):
+        target = output / name
+        if target.exists():
+            for child in target.iterdir():
+                if child.name != ".gitkeep":
+                    shutil.rmtree(child) if child.is_dir() else child.unlink()
+        shutil.copytree(scratch / name, target, dirs_exist_ok=True)
+    shutil.copy2(scratch / "grades.csv", output / "grades.csv")
+
+
+def _print_summary(rows: list[tuple]) -> None:
+    print()
+    header = f"{'student':<12} {'assignment':<28} {'score':>11}  cells that lost points"
+    print(header)
+    print("-" * len(header))
+    for student, assignment, total, maximum, lost, description in rows:
+        score = f"{total:g} / {maximum:g}"
+        print(f"{student:<12} {assignment:<28} {score:>11}  {', '.join(lost) or '-'}")
+        if description and student.startswith("student-"):
+            print(f"{'':<12} {'':<28} {'':>11}  planted: {description}")

@@ -1,0 +1,72 @@
+"""The graders are proven through real `nbgrader autograde`: the solution scores full marks, the
+blank release scores zero, and every catalog mistake loses points on the cell it targets."""
+from __future__ import annotations
+
+import pytest
+
+from course import misconceptions, paths
+
+from .notebook_text import secret_lines, visible_text
+
+ASSIGNMENTS = paths.assignments()
+MISTAKES = [pytest.param(a, m, id=f"{a}:{m.id}") for a in ASSIGNMENTS for m in misconceptions.load(a)]
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_solution_scores_full_marks(graded_class, assignment):
+    graded = graded_class(assignment)
+    cells = graded.scores["perfect"]
+    assert cells, "the perfect submission was not graded (see nbgrader.log in the course dir)"
+    lost = {c.grade_id: f"{c.score:g}/{c.max_score:g}" for c in cells if c.score != c.max_score}
+    assert not lost, f"the instructor's solution lost points: {lost}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_blank_release_scores_zero(graded_class, assignment):
+    graded = graded_class(assignment)
+    cells = graded.scores["blank"]
+    assert cells, "the blank submission was not graded"
+    scored = {c.grade_id: c.score for c in cells if c.score != 0}
+    assert not scored, f"an unanswered notebook earned points (a grader that cannot fail): {scored}"
+
+
+@pytest.mark.parametrize(("assignment", "mistake"), MISTAKES)
+def test_mistake_loses_points(graded_class, assignment, mistake):
+    graded = graded_class(assignment)
+    for grade_id in mistake.loses:
+        cell = graded.score(mistake.student, grade_id)
+        assert cell.score < cell.max_score, (
+            f"{grade_id} gave full marks to the mistake {mistake.id!r} ({mistake.why})")
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_feedback_hides_hidden_tests(graded_class, assignment):
+    graded = graded_class(assignment)
+    pages = sorted((graded.course.root / "feedback").rglob("*.html"))
+    assert len(pages) == len(graded.students) * len(paths.notebooks(paths.SOURCE / assignment))
+    secrets = set().union(*(secret_lines(nb, "hidden") for nb in paths.notebooks(paths.SOURCE / assignment)))
+    assert secrets, "no hidden tests found: the leak check would prove nothing"
+    for page in pages:
+        text = visible_text(page.read_text())
+        assert "HIDDEN TESTS" not in text, f"{page}: hidden-test markers in feedback"
+        leaked = sorted(line for line in secrets if line in text)
+        assert not leaked, f"{page.relative_to(graded.course.root)} shows hidden test code: {leaked[:3]}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_leak_check_catches_upstream_feedback(graded_class, assignment):
+    """Without the course's preprocessor, nbgrader's own feedback shows hidden tests, and the
+    check above sees it: the leak test can fail."""
+    graded = graded_class(assignment)
+    graded.course.nbgrader(
+        "generate_feedback", assignment, "--force", "--student", "blank",
+        "--CourseDirectory.feedback_directory=feedback-upstream",
+        '--GenerateFeedback.preprocessors=["nbgrader.preprocessors.GetGrades",'
+        '"nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]')
+    pages = sorted((graded.course.root / "feedback-upstream").rglob("*.html"))
+    assert pages
+    secrets = set().union(*(secret_lines(nb, "hidden") for nb in paths.notebooks(paths.SOURCE / assignment)))
+    text = "".join(visible_text(page.read_text()) for page in pages)
+    assert any(line in text for line in secrets)

@@ -1,0 +1,108 @@
+"""Fast structural checks: dependencies agree, the syllabus points at real cells, the catalog
+matches the source notebooks."""
+from __future__ import annotations
+
+import re
+import tomllib
+
+import nbformat
+import pytest
+import yaml
+
+from course import misconceptions, paths, syllabus
+from course.cli import main as cli
+
+ASSIGNMENTS = paths.assignments()
+
+
+def _spec(requirement: str) -> tuple[str, str]:
+    name, spec = re.fullmatch(r"\s*([A-Za-z0-9_.\-]+)\s*(.*)", requirement).groups()
+    return name.lower().replace("_", "-"), spec.replace(" ", "")
+
+
+def test_pyproject_and_environment_yml_agree():
+    project = tomllib.loads((paths.ROOT / "pyproject.toml").read_text())["project"]
+    environment = yaml.safe_load((paths.ROOT / "environment.yml").read_text())
+    conda = dict(_spec(d) for d in environment["dependencies"] if isinstance(d, str))
+    python = conda.pop("python")
+    conda.pop("pip", None)
+    assert python == project["requires-python"]
+    assert conda == dict(_spec(d) for d in project["dependencies"])
+
+
+def _cells(assignment):
+    for notebook in paths.notebooks(paths.SOURCE / assignment):
+        for cell in nbformat.read(notebook, as_version=4).cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("grade_id"):
+                yield meta
+
+
+def test_syllabus_maps_only_existing_graded_cells():
+    assert sorted(syllabus.GRADED) == ASSIGNMENTS, "every assignment in source/ needs a syllabus entry"
+    planned = {p.assignment: p.items for p in syllabus.PLAN}
+    for assignment, items in syllabus.GRADED.items():
+        graded_ids = {m["grade_id"] for m in _cells(assignment) if m.get("grade")}
+        assert set(items) <= set(planned[assignment]), f"{assignment} claims items it does not plan"
+        for item, grade_ids in items.items():
+            assert grade_ids, f"{assignment}: {item} lists no graded cell"
+            missing = set(grade_ids) - graded_ids
+            assert not missing, f"{assignment}: {item} maps to missing or ungraded cells {missing}"
+        unmapped = graded_ids - {g for ids in items.values() for g in ids}
+        assert not unmapped, f"{assignment}: graded cells not in the syllabus: {unmapped}"
+
+
+def test_syllabus_lists_37_items_and_17_assignments():
+    assert len(syllabus.EXAM_ITEMS) == 37
+    assert len(syllabus.PLAN) == 17
+    planned = {item for p in syllabus.PLAN for item in p.items}
+    assert planned == set(syllabus.EXAM_ITEMS), "every exam item must be planned somewhere"
+
+
+def test_coverage_command_reports_total(capsys):
+    assert cli(["coverage"]) == 0
+    out = capsys.readouterr().out
+    covered = sum(1 for cells in syllabus.coverage().values() if cells)
+    assert f"{covered} of 37 exam items covered" in out
+    for assignment, items in syllabus.GRADED.items():
+        for item in items:
+            assert re.search(rf"^{re.escape(item)}\s+[1-9]\d*\s+.*{assignment}", out, re.M)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_grade_ids_are_unique_and_descriptive(assignment):
+    ids = [m["grade_id"] for m in _cells(assignment)]
+    assert len(ids) == len(set(ids)), "duplicated grade ids"
+    assert not [i for i in ids if re.fullmatch(r"cell-[0-9a-f]+", i)], "use descriptive grade ids"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_catalog_matches_the_source(assignment):
+    metas = list(_cells(assignment))
+    solutions = {m["grade_id"] for m in metas if m.get("solution")}
+    tests = {m["grade_id"] for m in metas if m.get("grade") and not m.get("solution")}
+    catalog = misconceptions.load(assignment)
+    source = misconceptions.read_notebooks(paths.SOURCE / assignment)
+    for mistake in catalog:
+        assert mistake.cell in solutions, f"{mistake.id}: {mistake.cell!r} is not a solution cell"
+        assert mistake.loses and set(mistake.loses) <= tests, f"{mistake.id}: unknown test cells"
+        assert len(mistake.why) > 10, f"{mistake.id}: say why it is a mistake"
+        # applying must work and change the answer
+        answered = misconceptions.answered(source, source, [mistake])
+        perfect = misconceptions.answered(source, source)
+        assert answered != perfect, f"{mistake.id} changes nothing"
+    per_cell = {cell: sum(m.cell == cell for m in catalog) for cell in solutions}
+    thin = {cell: n for cell, n in per_cell.items() if n < 2}
+    assert not thin, f"each solution region needs two or more catalog mistakes: {thin}"
+
+
+def test_stale_catalog_entry_is_reported():
+    mistake = misconceptions.Mistake("stale", "cell", ("t",), "an edit that no longer applies",
+                                     replace=(("not in the answer", "x"),))
+    with pytest.raises(misconceptions.CatalogError, match="occurs 0 times"):
+        misconceptions.apply(mistake, "return 1")
+
+
+def test_solution_code_drops_only_the_markers():
+    source = "def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION"
+    assert misconceptions.solution_code(source) == "def f():\n    return 1"
