@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["CheckFailed", "close", "equal", "choice", "answer", "raises", "passed"]
+__all__ = ["CheckFailed", "close", "equal", "choice", "answer", "raises", "passed", "is_finite_number",
+           "annotated_heatmap"]
 
 
 class CheckFailed(AssertionError):
@@ -145,6 +146,88 @@ def is_finite_number(value: Any, what: str) -> float:
     if not math.isfinite(number):
         _fail(f"{what}: expected a finite number, got {number}.")
     return number
+
+
+def annotated_heatmap(ax: Any, values: Any, what: str, *, xlabel: str, ylabel: str,
+                      xticklabels: Any, yticklabels: Any) -> None:
+    """Check a heat map drawn on ``ax``: axis titles, tick labels, orientation and written numbers.
+
+    ``values[i, j]`` must sit in row ``i`` counted from the top and column ``j``, with the number
+    written as text at data position ``(x=j, y=i)``. Axis titles compare case- and
+    whitespace-insensitively; tick labels compare as ``str(label)``; the written numbers compare as
+    numbers ("12", "12.0" and "1,200" all pass). The colour layer may be ``imshow`` or
+    ``pcolormesh``; colours may be scaled, but an image of the transposed matrix is rejected.
+    """
+    from matplotlib.axes import Axes  # imported here so that checks.py does not need matplotlib
+
+    if not isinstance(ax, Axes):
+        _fail(f"{what}: expected a matplotlib Axes, got {type(ax).__name__}. "
+              "Did the function forget to `return ax`?")
+    grid = np.asarray(values, dtype=float)
+    rows, cols = grid.shape
+
+    def norm(text: Any) -> str:
+        return " ".join(str(text).split()).lower()
+
+    got_x, got_y = norm(ax.get_xlabel()), norm(ax.get_ylabel())
+    if (got_x, got_y) == (norm(ylabel), norm(xlabel)) and norm(xlabel) != norm(ylabel):
+        _fail(f"{what}: the axis titles are swapped; the x-axis must read {xlabel!r} and the "
+              f"y-axis {ylabel!r}.")
+    if got_x != norm(xlabel):
+        _fail(f"{what}: the x-axis title should be {xlabel!r}, got {ax.get_xlabel()!r}.")
+    if got_y != norm(ylabel):
+        _fail(f"{what}: the y-axis title should be {ylabel!r}, got {ax.get_ylabel()!r}.")
+
+    for name, axis, labels, count in (("x", ax.xaxis, xticklabels, cols),
+                                      ("y", ax.yaxis, yticklabels, rows)):
+        positions = np.asarray(axis.get_ticklocs(), dtype=float)
+        texts = [tick.get_text().strip() for tick in axis.get_ticklabels()]
+        want = [str(label).strip() for label in labels]
+        if (positions.shape != (count,) or not np.allclose(positions, np.arange(count))
+                or texts != want):
+            _fail(f"{what}: the {name}-axis should have one tick per class at positions 0..{count - 1} "
+                  f"reading {want}; got positions {positions.tolist()} reading {texts}.",
+                  "set positions and names together, e.g. ax.set_xticks(range(k), labels=names).")
+
+    if not ax.yaxis_inverted():
+        _fail(f"{what}: row 0 (the first class) should be at the top, as imshow draws it, but the "
+              "y-axis runs upwards.", "with pcolormesh, call ax.invert_yaxis().")
+
+    if ax.images:
+        image = np.asarray(ax.images[0].get_array(), dtype=float)
+        if image.shape != grid.shape:
+            _fail(f"{what}: the coloured image has shape {image.shape}, the matrix {grid.shape}.")
+        if not np.allclose(grid, grid.T) and np.allclose(image, grid.T):
+            _fail(f"{what}: the coloured image shows the transposed matrix; row i of the matrix "
+                  "must be row i of the picture.")
+    elif not ax.collections:
+        _fail(f"{what}: no coloured cells found; draw the matrix with ax.imshow (or pcolormesh).")
+
+    written: dict[tuple[int, int], list[float]] = {}
+    for text in ax.texts:
+        x, y = text.get_position()
+        try:
+            number = float(text.get_text().replace(",", "").strip())
+        except ValueError:
+            continue
+        written.setdefault((int(round(float(x))), int(round(float(y)))), []).append(number)
+    if not written:
+        _fail(f"{what}: no numbers are written in the cells.",
+              "call ax.text(j, i, count) for every row i and column j.")
+
+    def shows(i: int, j: int, number: float) -> bool:
+        return any(math.isclose(value, number, rel_tol=1e-9, abs_tol=1e-9)
+                   for value in written.get((j, i), []))
+
+    missing = [(i, j) for i in range(rows) for j in range(cols) if not shows(i, j, grid[i, j])]
+    if not missing:
+        return
+    if rows == cols and all(shows(i, j, grid[j, i]) for i in range(rows) for j in range(cols)):
+        _fail(f"{what}: the numbers are transposed; the count of row i, column j belongs at "
+              "x=j (column), y=i (row).")
+    i, j = missing[0]
+    _fail(f"{what}: cell (row {i}, column {j}) should show {grid[i, j]:g} at x={j}, y={i}; "
+          f"found {written.get((j, i), 'nothing')} there ({len(missing)} cell(s) wrong or empty).")
 
 
 def passed(visible: int, hidden: bool = True) -> None:

@@ -12,6 +12,8 @@ CONFIG = ROOT / "nbgrader_config.py"
 
 def assignments(source: Path = SOURCE) -> list[str]:
     """Assignment ids, in course order (folders of source/ named NN-slug)."""
+    if not source.is_dir():
+        return []
     return sorted(p.name for p in source.iterdir() if p.is_dir() and p.name[:2].isdigit())
 
 

@@ -78,6 +78,15 @@ PLAN: tuple[Planned, ...] = (
 
 # assignment → exam item → grade ids of the test cells that grade it (only assignments that exist)
 GRADED: dict[str, dict[str, tuple[str, ...]]] = {
+    "12-classification-metrics": {
+        "T3.K1": ("test_confusion_matrix_from_scratch", "test_plot_confusion_heatmap",
+                  "test_precision_recall_f1", "test_roc_points", "test_auc_trapezoid"),
+        "T3.S1": ("test_f1_average", "test_majority_baseline_accuracy", "test_total_cost",
+                  "test_best_threshold", "test_average_precision", "test_mean_average_precision",
+                  "test_ndcg_at_k", "test_q1_medical_screening", "test_q2_spam_filter",
+                  "test_q3_accuracy_paradox", "test_q4_threshold_independent",
+                  "test_q5_ranking_metric", "test_q6_macro_vs_micro"),
+    },
 }
 
 

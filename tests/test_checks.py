@@ -68,3 +68,37 @@ def test_raises():
 def test_passed_is_honest_about_hidden_checks(capsys):
     checks.passed(2)
     assert "2 visible checks passed" in capsys.readouterr().out
+
+
+def _heatmap(cm, *, swap_titles=False, counts=True, transpose_image=False):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.imshow(cm.T if transpose_image else cm, cmap="Blues")
+    ax.set_xlabel("True label" if swap_titles else "Predicted label")
+    ax.set_ylabel("Predicted label" if swap_titles else "True label")
+    ax.set_xticks(range(2), labels=["neg", "pos"])
+    ax.set_yticks(range(2), labels=["neg", "pos"])
+    if counts:
+        for i in range(2):
+            for j in range(2):
+                ax.text(j, i, str(cm[i, j]), ha="center", va="center")
+    plt.close(fig)
+    return ax
+
+
+@pytest.mark.parametrize(("kwargs", "fragment"), [
+    ({}, None), ({"swap_titles": True}, "swapped"), ({"counts": False}, "no numbers are written"), ({"transpose_image": True}, "transposed matrix"),
+])
+def test_annotated_heatmap(kwargs, fragment):
+    cm = np.array([[50, 3], [7, 40]])
+    check = lambda: checks.annotated_heatmap(  # noqa: E731
+        _heatmap(cm, **kwargs), cm, "heat map", xlabel="Predicted label", ylabel="True label",
+        xticklabels=["neg", "pos"], yticklabels=["neg", "pos"])
+    if fragment is None:
+        check()
+    else:
+        with pytest.raises(AssertionError, match=fragment):
+            check()
