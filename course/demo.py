@@ -13,6 +13,8 @@ from pathlib import Path
 
 from . import classroom, paths, pipeline
 
+MARKER = ".model-development-labs-demo"  # lets a re-run safely wipe its own scratch directory
+
 
 def run(assignments: list[str] | None = None, class_size: int = 4, output: Path = paths.ROOT,
         workdir: Path | None = None, seed: int = 0) -> bool:
@@ -22,10 +24,23 @@ def run(assignments: list[str] | None = None, class_size: int = 4, output: Path 
     started = time.perf_counter()
     scratch = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="mdl-demo-"))
     if scratch.exists() and any(scratch.iterdir()):
+        if not (scratch / MARKER).exists():
+            raise SystemExit(f"{scratch} is not empty and was not made by the demo; choose another --workdir.")
         shutil.rmtree(scratch)
+    scratch.mkdir(parents=True, exist_ok=True)
+    (scratch / MARKER).touch()
+    try:
+        return _run(chosen, class_size, output, scratch, seed, started)
+    finally:
+        if workdir is None:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _run(chosen: list[str], class_size: int, output: Path, scratch: Path, seed: int,
+         started: float) -> bool:
     course = pipeline.make_course(scratch, chosen)
     log = scratch / "nbgrader.log"
-    print(f"Scratch course directory: {scratch} (nbgrader output in {log.name})")
+    print(f"Scratch course directory: {scratch}")
     rows, healthy = [], True
     for assignment in chosen:
         print(f"[{assignment}] generating the student release ...", flush=True)
@@ -54,7 +69,7 @@ def run(assignments: list[str] | None = None, class_size: int = 4, output: Path 
     _publish(scratch, output)
     _print_summary(rows)
     print(f"\nFeedback: {output / 'feedback'}   Grades: {output / 'grades.csv'}   "
-          f"Autograded notebooks: {output / 'autograded'}")
+          f"Autograded notebooks: {output / 'autograded'}   nbgrader's log: {output / 'nbgrader.log'}")
     print(f"Done in {time.perf_counter() - started:.0f} s. "
           + ("Graders behaved: the perfect student has full marks and the blank one zero."
              if healthy else "PROBLEM: a perfect submission lost points or a blank one scored."))
@@ -70,6 +85,7 @@ def _publish(scratch: Path, output: Path) -> None:
                     shutil.rmtree(child) if child.is_dir() else child.unlink()
         shutil.copytree(scratch / name, target, dirs_exist_ok=True)
     shutil.copy2(scratch / "grades.csv", output / "grades.csv")
+    shutil.copy2(scratch / "nbgrader.log", output / "nbgrader.log")
 
 
 def _print_summary(rows: list[tuple]) -> None:
@@ -79,6 +95,10 @@ def _print_summary(rows: list[tuple]) -> None:
     print("-" * len(header))
     for student, assignment, total, maximum, lost, description in rows:
         score = f"{total:g} / {maximum:g}"
-        print(f"{student:<12} {assignment:<28} {score:>11}  {', '.join(lost) or '-'}")
+        if lost and total == 0:
+            cells = f"all {len(lost)} graded cells"
+        else:
+            cells = ", ".join(lost) or "-"
+        print(f"{student:<12} {assignment:<28} {score:>11}  {cells}")
         if description and student.startswith("student-"):
             print(f"{'':<12} {'':<28} {'':>11}  planted: {description}")

@@ -2,6 +2,7 @@
 blank release scores zero, and every catalog mistake loses points on the cell it targets."""
 from __future__ import annotations
 
+import nbformat
 import pytest
 
 from course import misconceptions, paths
@@ -70,3 +71,16 @@ def test_leak_check_catches_upstream_feedback(graded_class, assignment):
     secrets = set().union(*(secret_lines(nb, "hidden") for nb in paths.notebooks(paths.SOURCE / assignment)))
     text = "".join(visible_text(page.read_text()) for page in pages)
     assert any(line in text for line in secrets)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_solution_writes_nothing_to_stderr(graded_class, assignment):
+    """nbgrader gives 0 to a test cell that writes to stderr (a warning included), so the
+    instructor's solution must run warning-free in every graded cell."""
+    graded = graded_class(assignment)
+    for notebook in sorted((graded.course.root / "autograded" / "perfect" / assignment).glob("*.ipynb")):
+        for cell in nbformat.read(notebook, as_version=4).cells:
+            if cell.metadata.get("nbgrader", {}).get("grade"):
+                noisy = [o.get("text", "") for o in cell.get("outputs", [])
+                         if o.get("output_type") == "stream" and o.get("name") == "stderr"]
+                assert not noisy, f"{cell.metadata.nbgrader.grade_id} wrote to stderr: {noisy[0][:200]}"
