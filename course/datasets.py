@@ -72,3 +72,15 @@ def search_rankings(n_queries: int = 4, n_docs: int = 10, seed: int = SEED
         scores = 0.6 * relevance + rng.normal(0.0, 0.8, size=n_docs)
         queries.append((relevance.astype(int), scores))
     return queries
+
+
+# --- 13-regression-metrics-and-baselines ----------------------------------------------------
+
+
+# --- 14-fit-diagnosis-and-convergence -------------------------------------------------------
+
+
+# --- 15-bias-and-explainability -------------------------------------------------------------
+
+
+# --- 16-experiments-shadow-and-tradeoffs ----------------------------------------------------
