@@ -45,7 +45,7 @@ def test_mistake_loses_points(graded_class, assignment, mistake):
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_feedback_hides_hidden_tests(graded_class, assignment):
     graded = graded_class(assignment)
-    pages = sorted((graded.course.root / "feedback").rglob("*.html"))
+    pages = graded.feedback_pages()
     assert len(pages) == len(graded.students) * len(paths.notebooks(paths.SOURCE / assignment))
     secrets = set().union(*(secret_lines(nb, "hidden") for nb in paths.notebooks(paths.SOURCE / assignment)))
     assert secrets, "no hidden tests found: the leak check would prove nothing"
