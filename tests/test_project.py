@@ -27,7 +27,8 @@ def test_pyproject_and_environment_yml_agree():
     python = conda.pop("python")
     conda.pop("pip", None)
     assert python == project["requires-python"]
-    assert conda == dict(_spec(d) for d in project["dependencies"])
+    wanted = [*project["dependencies"], *project["optional-dependencies"]["test"]]
+    assert conda == dict(_spec(d) for d in wanted)
 
 
 def _cells(assignment):
