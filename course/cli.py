@@ -24,6 +24,12 @@ def main(argv: list[str] | None = None) -> int:
 
     commands.add_parser("coverage", help="print which exam items the graded cells cover")
 
+    student = commands.add_parser("export-student", help="write a student-only tree and scan it for leaks")
+    student.add_argument("dest", type=Path, help="output folder (new, or an earlier export)")
+    student.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
+    student.add_argument("--repository", default=None,
+                         help="GitHub owner/name of the student repository, for the Binder badge")
+
     bench = commands.add_parser("benchmark", help="time and memory of each notebook and of grading")
     bench.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
     bench.add_argument("--class-size", type=int, default=8)
@@ -46,6 +52,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "coverage":
         from .syllabus import coverage_report
         print(coverage_report())
+        return 0
+    if args.command == "export-student":
+        from .student_export import PLACEHOLDER_REPOSITORY, LeakFound, export
+        try:
+            export(args.dest, args.repository or PLACEHOLDER_REPOSITORY, args.assignments or None)
+        except LeakFound as leak:
+            print(f"REFUSED: {leak}", file=sys.stderr)
+            return 1
+        print(f"wrote {args.dest}; leak scan clean")
+        if not args.repository:
+            print(f"note: the Binder badge points at {PLACEHOLDER_REPOSITORY}; pass --repository owner/name")
         return 0
     if args.command == "benchmark":
         from .benchmark import run as benchmark

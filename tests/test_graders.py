@@ -7,7 +7,7 @@ import pytest
 
 from course import misconceptions, paths
 
-from .notebook_text import secret_lines, visible_text
+from course.leaks import secret_lines, visible_text
 
 ASSIGNMENTS = paths.assignments()
 MISTAKES = [pytest.param(a, m, id=f"{a}:{m.id}") for a in ASSIGNMENTS for m in misconceptions.load(a)]

@@ -8,7 +8,7 @@ import pytest
 
 from course import paths, pipeline
 
-from .notebook_text import secret_lines
+from course.leaks import secret_lines
 
 ASSIGNMENTS = paths.assignments()
 

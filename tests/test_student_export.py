@@ -1,0 +1,92 @@
+"""The student export holds what students need and nothing secret; its scan catches planted leaks."""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tomllib
+
+import pytest
+
+from course import leaks, paths, student_export
+
+ASSIGNMENT = paths.assignments()[0]
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    dest = tmp_path_factory.mktemp("student") / "tree"
+    student_export.export(dest, repository="example/labs")
+    return dest
+
+
+def test_export_has_what_students_need(exported):
+    for assignment in paths.assignments():
+        for notebook in paths.notebooks(paths.RELEASE / assignment):
+            assert (exported / "release" / assignment / notebook.name).read_bytes() == notebook.read_bytes()
+    assert sorted(p.name for p in (exported / "course").iterdir()) == sorted(student_export.STUDENT_MODULES)
+    readme = (exported / "README.md").read_text()
+    assert "mybinder.org/v2/gh/example/labs/HEAD?urlpath=lab/tree/release" in readme
+    project = tomllib.loads((exported / "pyproject.toml").read_text())["project"]
+    main = tomllib.loads((paths.ROOT / "pyproject.toml").read_text())["project"]
+    assert project["dependencies"] == main["dependencies"]
+
+
+def test_export_is_clean(exported):
+    assert leaks.scan(exported, paths.SOURCE) == []
+
+
+def _plant_source_notebook(tree):
+    shutil.copy2(paths.notebooks(paths.SOURCE / ASSIGNMENT)[0], tree / "release" / "copy.ipynb")
+
+
+def _plant_gradebook(tree):
+    sqlite3.connect(tree / "grades.sqlite").close()
+
+
+def _plant_catalog(tree):
+    shutil.copy2(paths.MISCONCEPTIONS / f"{ASSIGNMENT}.toml", tree / "notes.txt")
+
+
+def _plant_hidden_line(tree):
+    line = sorted(leaks.secret_lines(paths.notebooks(paths.SOURCE / ASSIGNMENT)[0], "hidden"))[0]
+    with (tree / "course" / "datasets.py").open("a") as handle:
+        handle.write(f"\n# {line}\n{line}\n")
+
+
+def _plant_solution_in_output(tree):
+    import nbformat
+    from nbformat.v4 import new_output
+    notebook_path = next((tree / "release" / ASSIGNMENT).glob("*.ipynb"))
+    notebook = nbformat.read(notebook_path, as_version=4)
+    line = sorted(leaks.secret_lines(paths.notebooks(paths.SOURCE / ASSIGNMENT)[0], "solution"))[0]
+    code = next(c for c in notebook.cells if c.cell_type == "code")
+    code.outputs = [new_output("stream", name="stdout", text=f"    {line}\n")]
+    nbformat.write(notebook, notebook_path)
+
+
+def _plant_source_folder(tree):
+    (tree / "source").mkdir()
+
+
+@pytest.mark.parametrize(("plant", "finding"), [
+    (_plant_source_notebook, "region markers"),
+    (_plant_gradebook, "database"),
+    (_plant_catalog, "misconception catalog"),
+    (_plant_hidden_line, "hidden code"),
+    (_plant_solution_in_output, "solution code"),
+    (_plant_source_folder, "instructor-only folder"),
+])
+def test_scan_catches_planted_leaks(exported, tmp_path, plant, finding):
+    tree = tmp_path / "tree"
+    shutil.copytree(exported, tree)
+    plant(tree)
+    findings = leaks.scan(tree, paths.SOURCE)
+    assert any(finding in f for f in findings), findings
+
+
+def test_export_refuses_when_a_leak_slips_in(tmp_path, monkeypatch):
+    leaky_release = tmp_path / "release"
+    shutil.copytree(paths.SOURCE, leaky_release)     # as if source/ had been copied into release/
+    monkeypatch.setattr(paths, "RELEASE", leaky_release)
+    with pytest.raises(student_export.LeakFound, match="solution code"):
+        student_export.export(tmp_path / "out")
