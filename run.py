@@ -23,7 +23,7 @@ def ensure_environment(extras: str) -> None:
     if not (BIN / "python").exists():
         print(f"Creating a virtual environment in {VENV} ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    stamp = VENV / f".installed-{extras or 'base'}"
+    stamp = VENV / f".installed-{extras.replace(',', '-') or 'base'}"
     project = ROOT / "pyproject.toml"
     if not stamp.exists() or stamp.stat().st_mtime < project.stat().st_mtime:
         print("Installing the course and its dependencies (first run: a minute or two) ...", flush=True)
@@ -38,7 +38,7 @@ def main() -> int:
         print(__doc__)
         return 2
     command, rest = sys.argv[1], sys.argv[2:]
-    ensure_environment("test" if command == "test" else "")
+    ensure_environment("test,browser" if command == "test" else "")
     env = {**os.environ, "PATH": os.pathsep.join([str(BIN), os.environ.get("PATH", "")])}
     if command == "demo":
         args = [BIN / "python", "-m", "course", "demo", *rest]
