@@ -87,6 +87,15 @@ GRADED: dict[str, dict[str, tuple[str, ...]]] = {
                   "test_q3_accuracy_paradox", "test_q4_threshold_independent",
                   "test_q5_ranking_metric", "test_q6_macro_vs_micro"),
     },
+    "16-experiments-shadow-and-tradeoffs": {
+        "T3.S2": ("test_pareto_front", "test_choose_under_budget", "test_q4_budget_choice",
+                  "test_q5_spot_checkpoints"),
+        "T3.S3": ("test_data_checksum", "test_run_experiment", "test_diff_run_records",
+                  "test_q1_reproduce_run"),
+        "T3.S4": ("test_variant_summary", "test_plot_latency", "test_labelled_pairs",
+                  "test_paired_bootstrap_ci", "test_shadow_decision", "test_q2_shadow_users",
+                  "test_q3_ci_contains_zero"),
+    },
 }
 
 
