@@ -24,6 +24,11 @@ def main(argv: list[str] | None = None) -> int:
 
     commands.add_parser("coverage", help="print which exam items the graded cells cover")
 
+    lab = commands.add_parser("lab", help="open JupyterLab for a student (release/, Validate only) "
+                                          "or an instructor (course root, formgrader)")
+    lab.add_argument("--instructor", action="store_true", help="open the instructor's JupyterLab")
+    # any other option (e.g. --port 8890 --no-browser) is passed on to `jupyter lab`
+
     student = commands.add_parser("export-student", help="write a student-only tree and scan it for leaks")
     student.add_argument("dest", type=Path, help="output folder (new, or an earlier export)")
     student.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
@@ -34,7 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
     bench.add_argument("--class-size", type=int, default=8)
 
-    args = parser.parse_args(argv)
+    args, passthrough = parser.parse_known_args(argv)
+    if passthrough and args.command != "lab":
+        parser.error(f"unrecognized arguments: {' '.join(passthrough)}")
     unknown = sorted(set(getattr(args, "assignments", None) or []) - set(paths.assignments()))
     if unknown:
         parser.error(f"unknown assignment(s): {', '.join(unknown)}; "
@@ -49,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
         from .demo import run
         ok = run(args.assignments or None, args.class_size, args.output, args.workdir)
         return 0 if ok else 1
+    if args.command == "lab":
+        from .lab import open_lab
+        return open_lab("instructor" if args.instructor else "student", passthrough)
     if args.command == "coverage":
         from .syllabus import coverage_report
         print(coverage_report())

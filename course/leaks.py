@@ -6,6 +6,7 @@ refuses to finish when the scan finds anything) and by the tests of release/ and
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -64,16 +65,47 @@ INSTRUCTOR_FILES = {"nbgrader_config.py", "grades.csv", "nbgrader.log"}
 DATABASE_SUFFIXES = {".db", ".sqlite", ".sqlite3", ".db-journal", ".db-wal"}
 
 
-def all_secret_lines(source: Path) -> dict[str, str]:
-    """Every distinctive solution or hidden-test line of every source notebook → where it is from."""
+def _region_lines(notebook: Path) -> tuple[dict[str, str], set[str]]:
+    """(line → region kind) for lines inside solution or hidden-test regions, and the set of
+    lines written outside every region (what students see anyway)."""
+    inside: dict[str, str] = {}
+    outside: set[str] = set()
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        kind = None
+        for line in cell.source.split("\n"):
+            text = line.strip()
+            opened = [k for k, (begin, _) in REGIONS.items() if begin in text]
+            if opened:
+                kind = opened[0]
+            elif any(end in text for _, end in REGIONS.values()):
+                kind = None
+            elif text:
+                if kind:
+                    inside.setdefault(text, kind)
+                else:
+                    outside.add(text)
+    return inside, outside
+
+
+def all_secret_lines(source: Path, published: Iterable[Path] = (), min_length: int = 12
+                     ) -> dict[str, str]:
+    """Every distinctive solution or hidden-test line of the course → where it is from.
+
+    A line that some notebook shows outside any region (``import itertools`` in one lab's setup,
+    say) or that a ``published`` helper module contains is not secret anywhere, so the scan flags
+    only what no student is ever shown.
+    """
     found: dict[str, str] = {}
+    visible = {line.strip() for path in published for line in path.read_text().splitlines()}
     for notebook in sorted(source.rglob("*.ipynb")):
         if ".ipynb_checkpoints" in notebook.parts:
             continue
-        for kind in REGIONS:
-            for line in secret_lines(notebook, kind):
+        inside, outside = _region_lines(notebook)
+        visible |= outside
+        for line, kind in inside.items():
+            if len(line) >= min_length and not line.startswith("#"):
                 found.setdefault(line, f"{kind} code of {notebook.parent.name}/{notebook.name}")
-    return found
+    return {line: origin for line, origin in found.items() if line not in visible}
 
 
 def _text_lines(path: Path) -> set[str] | None:
@@ -99,9 +131,12 @@ def _text_lines(path: Path) -> set[str] | None:
     return {line.strip() for line in text.splitlines()}
 
 
-def scan(tree: Path, source: Path) -> list[str]:
-    """Everything in ``tree`` that must not reach students, one finding per line (empty = clean)."""
-    secrets = all_secret_lines(source)
+def scan(tree: Path, source: Path, published: Iterable[Path] = ()) -> list[str]:
+    """Everything in ``tree`` that must not reach students, one finding per line (empty = clean).
+
+    ``published``: files students receive anyway (the helper modules), whose lines are not secret.
+    """
+    secrets = all_secret_lines(source, published)
     findings = []
     for path in sorted(tree.rglob("*")):
         relative = path.relative_to(tree).as_posix()

@@ -8,6 +8,8 @@ SOURCE = ROOT / "source"
 RELEASE = ROOT / "release"
 MISCONCEPTIONS = ROOT / "misconceptions"
 CONFIG = ROOT / "nbgrader_config.py"
+# The helper modules notebooks import: students receive them with the notebooks.
+STUDENT_HELPERS = tuple(ROOT / "course" / name for name in ("__init__.py", "checks.py", "datasets.py"))
 
 
 def assignments(source: Path = SOURCE) -> list[str]:

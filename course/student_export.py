@@ -9,7 +9,6 @@ from pathlib import Path
 
 from . import leaks, paths
 
-STUDENT_MODULES = ("__init__.py", "checks.py", "datasets.py")   # what the notebooks import
 COPIED_FILES = ("environment.yml", "postBuild")
 MARKER = ".model-development-labs-student"
 PLACEHOLDER_REPOSITORY = "YOUR-ORG/model-development-labs-student"
@@ -33,13 +32,13 @@ def export(dest: Path, repository: str = PLACEHOLDER_REPOSITORY,
         shutil.copytree(paths.RELEASE / assignment, dest / "release" / assignment,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     (dest / "course").mkdir()
-    for module in STUDENT_MODULES:
-        shutil.copy2(paths.ROOT / "course" / module, dest / "course" / module)
+    for helper in paths.STUDENT_HELPERS:
+        shutil.copy2(helper, dest / "course" / helper.name)
     for name in COPIED_FILES:
         shutil.copy2(paths.ROOT / name, dest / name)
     (dest / "pyproject.toml").write_text(_pyproject())
     (dest / "README.md").write_text(_readme(repository, chosen))
-    findings = leaks.scan(dest, paths.SOURCE)
+    findings = leaks.scan(dest, paths.SOURCE, paths.STUDENT_HELPERS)
     if findings:
         raise LeakFound("the student export holds instructor material:\n  " + "\n  ".join(findings))
     return chosen

@@ -87,6 +87,13 @@ GRADED: dict[str, dict[str, tuple[str, ...]]] = {
                   "test_q3_accuracy_paradox", "test_q4_threshold_independent",
                   "test_q5_ranking_metric", "test_q6_macro_vs_micro"),
     },
+    "13-regression-metrics-and-baselines": {
+        "T3.K1": ("test_rmse", "test_mae", "test_r_squared", "test_pick_model",
+                  "test_plot_regression_diagnostics", "test_q1_delivery_sla", "test_q2_negative_r2",
+                  "test_q5_outlier_labels"),
+        "T3.K2": ("test_baseline_predictions", "test_fit_stump", "test_beats_baseline",
+                  "test_q3_baseline_context", "test_q4_split_vs_cv", "test_q6_simple_model_wins"),
+    },
     "16-experiments-shadow-and-tradeoffs": {
         "T3.S2": ("test_pareto_front", "test_choose_under_budget", "test_q4_budget_choice",
                   "test_q5_spot_checkpoints"),

@@ -23,7 +23,7 @@ def test_export_has_what_students_need(exported):
     for assignment in paths.assignments():
         for notebook in paths.notebooks(paths.RELEASE / assignment):
             assert (exported / "release" / assignment / notebook.name).read_bytes() == notebook.read_bytes()
-    assert sorted(p.name for p in (exported / "course").iterdir()) == sorted(student_export.STUDENT_MODULES)
+    assert sorted(p.name for p in (exported / "course").iterdir()) == sorted(h.name for h in paths.STUDENT_HELPERS)
     readme = (exported / "README.md").read_text()
     assert "mybinder.org/v2/gh/example/labs/HEAD?urlpath=lab/tree/release" in readme
     project = tomllib.loads((exported / "pyproject.toml").read_text())["project"]
@@ -32,7 +32,7 @@ def test_export_has_what_students_need(exported):
 
 
 def test_export_is_clean(exported):
-    assert leaks.scan(exported, paths.SOURCE) == []
+    assert leaks.scan(exported, paths.SOURCE, paths.STUDENT_HELPERS) == []
 
 
 def _plant_source_notebook(tree):
@@ -47,8 +47,13 @@ def _plant_catalog(tree):
     shutil.copy2(paths.MISCONCEPTIONS / f"{ASSIGNMENT}.toml", tree / "notes.txt")
 
 
+def _a_secret(kind):
+    secrets = leaks.all_secret_lines(paths.SOURCE, paths.STUDENT_HELPERS)
+    return sorted(line for line, origin in secrets.items() if origin.startswith(kind))[0]
+
+
 def _plant_hidden_line(tree):
-    line = sorted(leaks.secret_lines(paths.notebooks(paths.SOURCE / ASSIGNMENT)[0], "hidden"))[0]
+    line = _a_secret("hidden")
     with (tree / "course" / "datasets.py").open("a") as handle:
         handle.write(f"\n# {line}\n{line}\n")
 
@@ -58,7 +63,7 @@ def _plant_solution_in_output(tree):
     from nbformat.v4 import new_output
     notebook_path = next((tree / "release" / ASSIGNMENT).glob("*.ipynb"))
     notebook = nbformat.read(notebook_path, as_version=4)
-    line = sorted(leaks.secret_lines(paths.notebooks(paths.SOURCE / ASSIGNMENT)[0], "solution"))[0]
+    line = _a_secret("solution")
     code = next(c for c in notebook.cells if c.cell_type == "code")
     code.outputs = [new_output("stream", name="stdout", text=f"    {line}\n")]
     nbformat.write(notebook, notebook_path)
@@ -80,7 +85,7 @@ def test_scan_catches_planted_leaks(exported, tmp_path, plant, finding):
     tree = tmp_path / "tree"
     shutil.copytree(exported, tree)
     plant(tree)
-    findings = leaks.scan(tree, paths.SOURCE)
+    findings = leaks.scan(tree, paths.SOURCE, paths.STUDENT_HELPERS)
     assert any(finding in f for f in findings), findings
 
 
