@@ -94,6 +94,15 @@ GRADED: dict[str, dict[str, tuple[str, ...]]] = {
         "T3.K2": ("test_baseline_predictions", "test_fit_stump", "test_beats_baseline",
                   "test_q3_baseline_context", "test_q4_split_vs_cv", "test_q6_simple_model_wins"),
     },
+    "15-bias-and-explainability": {
+        "T3.K4": ("test_pretraining_bias", "test_label_distribution_metrics",
+                  "test_q1_label_imbalance", "test_q4_default_baseline"),
+        "T3.S1": ("test_cddl", "test_posttraining_bias", "test_suspicious_feature",
+                  "test_validation_auc", "test_q2_disparate_impact", "test_q5_leaked_feature"),
+        "T3.S5": ("test_shapley_values", "test_interventional_value", "test_tree_path_value",
+                  "test_global_shap_importance", "test_plot_global_importance",
+                  "test_partial_dependence_by_hand", "test_q3_shap_vs_pdp"),
+    },
     "16-experiments-shadow-and-tradeoffs": {
         "T3.S2": ("test_pareto_front", "test_choose_under_budget", "test_q4_budget_choice",
                   "test_q5_spot_checkpoints"),
