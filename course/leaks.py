@@ -14,24 +14,40 @@ import nbformat
 
 REGIONS = {"solution": ("BEGIN SOLUTION", "END SOLUTION"),
            "hidden": ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")}
+MARKERS = tuple(marker for pair in REGIONS.values() for marker in pair)
+INSTRUCTOR_FOLDERS = {"source", "submitted", "autograded", "feedback", "misconceptions", "tests"}
+INSTRUCTOR_FILES = {"nbgrader_config.py", "grades.csv", "nbgrader.log"}
+DATABASE_SUFFIXES = {".db", ".sqlite", ".sqlite3", ".db-journal", ".db-wal"}
+
+
+def _lines(notebook: Path) -> list[tuple[str | None, str]]:
+    """Every non-blank, stripped source line with the region it sits in (None: outside all)."""
+    result = []
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        kind = None
+        for line in cell.source.split("\n"):
+            text = line.strip()
+            opened = [k for k, (begin, _) in REGIONS.items() if begin in text]
+            if opened:
+                kind = opened[0]
+            elif any(end in text for _, end in REGIONS.values()):
+                kind = None
+            elif text:
+                result.append((kind, text))
+    return result
+
+
+def _distinctive(line: str, min_length: int) -> bool:
+    return len(line) >= min_length and not line.startswith("#")
 
 
 def secret_lines(notebook: Path, kind: str, min_length: int = 12) -> set[str]:
     """Distinctive lines inside ``kind`` regions of a source notebook: long enough to be
     meaningful and never written outside such a region (so finding one elsewhere is a leak)."""
-    begin, end = REGIONS[kind]
-    inside, outside = set(), set()
-    for cell in nbformat.read(notebook, as_version=4).cells:
-        active = False
-        for line in cell.source.split("\n"):
-            text = line.strip()
-            if begin in text:
-                active = True
-            elif end in text:
-                active = False
-            elif text:
-                (inside if active else outside).add(text)
-    return {line for line in inside - outside if len(line) >= min_length and not line.startswith("#")}
+    lines = _lines(notebook)
+    inside = {text for k, text in lines if k == kind}
+    elsewhere = {text for k, text in lines if k != kind}
+    return {line for line in inside - elsewhere if _distinctive(line, min_length)}
 
 
 class _Text(HTMLParser):
@@ -59,34 +75,6 @@ def visible_text(html: str) -> str:
     return "".join(parser.parts)
 
 
-MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
-INSTRUCTOR_FOLDERS = {"source", "submitted", "autograded", "feedback", "misconceptions", "tests"}
-INSTRUCTOR_FILES = {"nbgrader_config.py", "grades.csv", "nbgrader.log"}
-DATABASE_SUFFIXES = {".db", ".sqlite", ".sqlite3", ".db-journal", ".db-wal"}
-
-
-def _region_lines(notebook: Path) -> tuple[dict[str, str], set[str]]:
-    """(line → region kind) for lines inside solution or hidden-test regions, and the set of
-    lines written outside every region (what students see anyway)."""
-    inside: dict[str, str] = {}
-    outside: set[str] = set()
-    for cell in nbformat.read(notebook, as_version=4).cells:
-        kind = None
-        for line in cell.source.split("\n"):
-            text = line.strip()
-            opened = [k for k, (begin, _) in REGIONS.items() if begin in text]
-            if opened:
-                kind = opened[0]
-            elif any(end in text for _, end in REGIONS.values()):
-                kind = None
-            elif text:
-                if kind:
-                    inside.setdefault(text, kind)
-                else:
-                    outside.add(text)
-    return inside, outside
-
-
 def all_secret_lines(source: Path, published: Iterable[Path] = (), min_length: int = 12
                      ) -> dict[str, str]:
     """Every distinctive solution or hidden-test line of the course → where it is from.
@@ -100,11 +88,11 @@ def all_secret_lines(source: Path, published: Iterable[Path] = (), min_length: i
     for notebook in sorted(source.rglob("*.ipynb")):
         if ".ipynb_checkpoints" in notebook.parts:
             continue
-        inside, outside = _region_lines(notebook)
-        visible |= outside
-        for line, kind in inside.items():
-            if len(line) >= min_length and not line.startswith("#"):
-                found.setdefault(line, f"{kind} code of {notebook.parent.name}/{notebook.name}")
+        for kind, text in _lines(notebook):
+            if kind is None:
+                visible.add(text)
+            elif _distinctive(text, min_length):
+                found.setdefault(text, f"{kind} code of {notebook.parent.name}/{notebook.name}")
     return {line: origin for line, origin in found.items() if line not in visible}
 
 
