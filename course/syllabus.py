@@ -94,6 +94,16 @@ GRADED: dict[str, dict[str, tuple[str, ...]]] = {
         "T3.K2": ("test_baseline_predictions", "test_fit_stump", "test_beats_baseline",
                   "test_q3_baseline_context", "test_q4_split_vs_cv", "test_q6_simple_model_wins"),
     },
+    "14-fit-diagnosis-and-convergence": {
+        "T3.K3": ("test_learning_curve_mse", "test_diagnose_fit", "test_remedy_for",
+                  "test_q1_train_low_validation_high", "test_q5_both_errors_high"),
+        "T3.K5": ("test_train_linear_gd", "test_plot_loss_histories", "test_classify_loss_history",
+                  "test_clip_by_global_norm", "test_q3_loss_flat_from_start",
+                  "test_q4_loss_oscillates"),
+        "T3.S6": ("test_vanishing_gradient_rule", "test_exploding_tensor_rule",
+                  "test_loss_not_decreasing_rule", "test_overfit_rule", "test_dead_relu_rule",
+                  "test_q2_loss_becomes_nan", "test_q6_attach_debugger_rule"),
+    },
     "15-bias-and-explainability": {
         "T3.K4": ("test_pretraining_bias", "test_label_distribution_metrics",
                   "test_q1_label_imbalance", "test_q4_default_baseline"),
