@@ -1,8 +1,8 @@
 """A student's JupyterLab, driven in a real headless Chromium: open a notebook, run all cells,
 press nbgrader's Validate button and read its verdict. Screenshots go to test-artifacts/.
 
-JupyterLab gets the student set-up of `postBuild` (Validate only; no formgrader, no
-create-assignment toolbar), applied with a private Jupyter config directory.
+JupyterLab gets the student set-up of `course lab` — `postBuild`'s steps (Validate only; no
+formgrader, no create-assignment toolbar) applied to a private Jupyter config directory.
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ import nbformat
 import pytest
 
 from course import classroom, paths
+from course.lab import student_environment
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = paths.ROOT / "test-artifacts"
@@ -53,14 +54,11 @@ def lab(tmp_path_factory):
     for name, notebook in solved.items():
         nbformat.write(notebook, root / "solved" / name)
         shutil.copy2(release_dir / name, root / "unsolved" / name)
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(base / "config"),
+    # the student set-up of `course lab`: postBuild's steps at user level, private config dir
+    env = {**student_environment(base / "config"),
            "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
            "JUPYTERLAB_SETTINGS_DIR": str(base / "settings"),
-           "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces"),
-           "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
-    # the student set-up exactly as Binder runs it, at user level instead of sys-prefix
-    subprocess.run(["bash", str(paths.ROOT / "postBuild")], check=True, capture_output=True,
-                   env={**env, "MDL_SKIP_INSTALL": "1", "MDL_JUPYTER_LEVEL": "user"})
+           "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces")}
     (base / "settings" / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
     (base / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
      ).write_text('{"fetchNews": "false"}')     # no "get news?" pop-up over the screenshot
