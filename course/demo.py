@@ -89,8 +89,9 @@ def _publish(scratch: Path, output: Path) -> None:
 
 
 def _print_summary(rows: list[tuple]) -> None:
+    width = max(len(row[1]) for row in rows)
     print()
-    header = f"{'student':<12} {'assignment':<28} {'score':>11}  cells that lost points"
+    header = f"{'student':<12} {'assignment':<{width}} {'score':>9}  cells that lost points"
     print(header)
     print("-" * len(header))
     for student, assignment, total, maximum, lost, description in rows:
@@ -99,6 +100,6 @@ def _print_summary(rows: list[tuple]) -> None:
             cells = f"all {len(lost)} graded cells"
         else:
             cells = ", ".join(lost) or "-"
-        print(f"{student:<12} {assignment:<28} {score:>11}  {cells}")
+        print(f"{student:<12} {assignment:<{width}} {score:>9}  {cells}")
         if description and student.startswith("student-"):
-            print(f"{'':<12} {'':<28} {'':>11}  planted: {description}")
+            print(f"{'':<12} {'':<{width}} {'':>9}  planted: {description}")
