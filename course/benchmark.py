@@ -47,7 +47,7 @@ def time_grading(assignment: str, class_size: int) -> dict:
         students = [classroom.perfect(), classroom.blank(), *classroom.mixed(assignment, class_size)]
         for student in students:
             pipeline.submit(course, student.id, assignment, classroom.submission(
-                student, release_dir, classroom.source_dir(assignment)))
+                student, release_dir, paths.SOURCE / assignment))
         start = time.perf_counter()
         pipeline.autograde(course, assignment)
         wall = time.perf_counter() - start

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import misconceptions, paths
+from . import misconceptions
 from .misconceptions import Mistake
 
 
@@ -57,7 +57,3 @@ def submission(student: Student, release_dir: Path, source_dir: Path
     if student.blank:
         return release
     return misconceptions.answered(release, misconceptions.read_notebooks(source_dir), student.mistakes)
-
-
-def source_dir(assignment: str) -> Path:
-    return paths.SOURCE / assignment

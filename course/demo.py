@@ -48,7 +48,7 @@ def _run(chosen: list[str], class_size: int, output: Path, scratch: Path, seed: 
         students = [classroom.perfect(), classroom.blank(),
                     *classroom.mixed(assignment, class_size, seed=seed)]
         for student in students:
-            notebooks = classroom.submission(student, release_dir, classroom.source_dir(assignment))
+            notebooks = classroom.submission(student, release_dir, paths.SOURCE / assignment)
             pipeline.submit(course, student.id, assignment, notebooks)
         print(f"[{assignment}] autograding {len(students)} submissions with nbgrader ...", flush=True)
         pipeline.autograde(course, assignment, log=log)

@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,8 +73,6 @@ def regenerate_repository_release(assignments: list[str] | None = None, scratch:
                                   ) -> list[Path]:
     """Rewrite release/ of the repository from source/ (built in a scratch course directory so
     that no gradebook is created in the repository)."""
-    import tempfile
-
     chosen = assignments or paths.assignments()
     written = []
     with tempfile.TemporaryDirectory(dir=scratch) as tmp:

@@ -59,7 +59,7 @@ def graded_class(tmp_path_factory):
             for index, student in enumerate(students):
                 shard = 0 if index < 2 else (index - 1) % SHARDS   # perfect and blank in shard 0
                 pipeline.submit(courses[shard], student.id, assignment, classroom.submission(
-                    student, release_dir, classroom.source_dir(assignment)))
+                    student, release_dir, paths.SOURCE / assignment))
 
             def run(course: pipeline.CourseDir) -> dict[str, list[pipeline.CellScore]]:
                 log = course.root / "nbgrader.log"
