@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -71,6 +72,102 @@ def run(assignments: list[str] | None = None, class_size: int = 8) -> str:
                      f"{max(r['kernel_mib'] for r in runs):.0f} | "
                      f"{grade['students']} students in {grade['wall']:.0f} s | "
                      f"{grade['wall'] / grade['students']:.1f} |")
+    table = "\n".join(lines)
+    print(table)
+    return table
+
+
+_GRADE = r"""
+import sys
+from pathlib import Path
+from course import grading, worker
+if __name__ == "__main__":
+    report = grading.grade_class(Path(sys.argv[1]), workers=int(sys.argv[2]), quiet=True)
+    sys.exit(0 if all(line.status != "error" for line in report) else 1)
+"""
+
+
+def _measured(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MiB) of the command with all its children."""
+    import psutil
+
+    start = time.perf_counter()
+    process = psutil.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+    peak = 0
+    while process.poll() is None:
+        total = 0
+        for proc in [process, *process.children(recursive=True)]:
+            try:
+                total += proc.memory_info().rss
+            except psutil.Error:
+                pass
+        peak = max(peak, total)
+        time.sleep(0.5)
+    return time.perf_counter() - start, peak / 2**20
+
+
+def class_grading(class_size: int = 8, workers: int | None = None) -> str:
+    """A synthetic class graded three ways on this machine: plain ``nbgrader autograde``, then
+    ``course grade`` with one worker and with ``workers``. Grades must be identical."""
+    from . import hostile
+
+    workers = workers or os.cpu_count() or 1
+    chosen = paths.assignments()
+    results, scores = {}, {}
+    with tempfile.TemporaryDirectory(prefix="mdl-bench-class-") as tmp:
+        base = pipeline.make_course(Path(tmp) / "base", chosen)
+        for assignment in chosen:
+            release_dir = pipeline.generate_release(base, assignment)
+            students = [classroom.perfect(), classroom.blank(),
+                        *classroom.mixed(assignment, class_size)]
+            for student in students:
+                pipeline.submit(base, student.id, assignment, classroom.submission(
+                    student, release_dir, paths.SOURCE / assignment))
+        for entry in hostile.CATALOG:         # hostile students that plain nbgrader survives too
+            if not entry.heavy and entry.lose != {hostile.ALL}:
+                folder = base.root / "submitted" / entry.student / hostile.ASSIGNMENT
+                folder.mkdir(parents=True)
+                for name, data in hostile.files(entry).items():
+                    (folder / name).write_bytes(data)
+        submissions = sum(1 for _ in base.root.glob("submitted/*/*"))
+        ways = {"plain nbgrader autograde": None, "course grade, 1 worker": 1,
+                f"course grade, {workers} workers": workers}
+        for label, count in ways.items():
+            root = Path(tmp) / f"run-{count or 0}"
+            shutil.copytree(base.root, root)
+            print(f"grading {submissions} submissions: {label} ...", flush=True)
+            if count is None:
+                env = {**os.environ, "MDL_GRADEBOOK_URL": f"sqlite:///{root / 'gradebook.db'}",
+                       "PATH": os.pathsep.join([str(Path(sys.executable).parent),
+                                                os.environ.get("PATH", "")])}
+                script = ";".join(f"subprocess.run([sys.executable,'-m','nbgrader','autograde',"
+                                  f"{a!r},'--force'])" for a in chosen)
+                command = [sys.executable, "-c", f"import subprocess,sys;{script}"]
+            else:
+                env = {**os.environ, "MDL_GRADEBOOK_URL": f"sqlite:///{root / 'gradebook.db'}"}
+                command = [sys.executable, "-c", _GRADE, str(root), str(count)]
+            wall, peak = _measured(command, root, env)
+            results[label] = (wall, peak)
+            course = pipeline.CourseDir(root)
+            scores[label] = {a: pipeline.cell_scores(course, a) for a in chosen}
+    ordinary = {label: {a: {k: v for k, v in by.items() if not k.startswith("h-")}
+                        for a, by in per.items()} for label, per in scores.items()}
+    same_as_plain = all(s == ordinary["plain nbgrader autograde"] for s in ordinary.values())
+    parallel = [scores[label] for label in results if label.startswith("course grade")]
+    same_parallel = all(s == parallel[0] for s in parallel)
+    plain = results["plain nbgrader autograde"][0]
+    hostile_count = sum(k.startswith("h-") for k in scores[label][hostile.ASSIGNMENT])
+    lines = [f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
+             f"{time.strftime('%Y-%m-%d')}; {submissions} submissions "
+             f"({len(chosen)} assignments, {hostile_count} of them hostile). Ordinary students' grades identical in all three "
+             f"runs: {'yes' if same_as_plain else 'NO'}; all grades identical for 1 and "
+             f"{workers} workers: {'yes' if same_parallel else 'NO'}", "",
+             "| how | wall time (s) | notebooks per minute | peak memory (MiB) | speed-up |",
+             "|---|---:|---:|---:|---:|"]
+    for label, (wall, peak) in results.items():
+        lines.append(f"| {label} | {wall:.0f} | {submissions / wall * 60:.1f} | {peak:.0f} | "
+                     f"{plain / wall:.2f}x |")
     table = "\n".join(lines)
     print(table)
     return table

@@ -38,6 +38,30 @@ def main(argv: list[str] | None = None) -> int:
     bench = commands.add_parser("benchmark", help="time and memory of each notebook and of grading")
     bench.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
     bench.add_argument("--class-size", type=int, default=8)
+    bench.add_argument("--class-grading", action="store_true",
+                       help="instead: grade a synthetic class with plain nbgrader and course grade")
+    bench.add_argument("--workers", type=int, default=None)
+
+    grade = commands.add_parser(
+        "grade", help="grade every submission of a course directory in parallel, with a report")
+    grade.add_argument("course_dir", nargs="?", type=Path, default=paths.ROOT,
+                       help="course directory holding nbgrader_config.py and submitted/ "
+                            "(default: this repository)")
+    grade.add_argument("--assignment", action="append", help="only this assignment (repeatable)")
+    grade.add_argument("--student", action="append", help="only this student (repeatable)")
+    grade.add_argument("--workers", type=int, default=None,
+                       help="parallel workers on this machine (default: one per core)")
+    grade.add_argument("--scheduler", default=None,
+                       help="address of an existing Dask scheduler (e.g. tcp://10.0.0.5:8786) "
+                            "to grade on its workers instead of this machine")
+    grade.add_argument("--budget", type=float, default=300.0,
+                       help="wall seconds one notebook may run (default: 300)")
+    grade.add_argument("--cell-timeout", type=int, default=None,
+                       help="seconds one cell may run (default: Execute.timeout of the config)")
+    grade.add_argument("--memory-mb", type=int, default=2048,
+                       help="memory limit of each notebook's kernel in MiB (default: 2048)")
+    grade.add_argument("--force", action="store_true",
+                       help="regrade submissions that have not changed since the last run")
 
     args, passthrough = parser.parse_known_args(argv)
     if passthrough and args.command != "lab":
@@ -74,9 +98,21 @@ def main(argv: list[str] | None = None) -> int:
         if not args.repository:
             print(f"note: the Binder badge points at {PLACEHOLDER_REPOSITORY}; pass --repository owner/name")
         return 0
+    if args.command == "grade":
+        from .grading import grade_class, summary
+        from .worker import Limits
+        limits = Limits(budget=args.budget, cell_timeout=args.cell_timeout,
+                        memory_mb=args.memory_mb)
+        report = grade_class(args.course_dir, args.assignment, args.student, args.workers,
+                             args.scheduler, limits, args.force)
+        print(summary(report))
+        return 0 if all(line.status != "error" for line in report) else 1
     if args.command == "benchmark":
-        from .benchmark import run as benchmark
-        benchmark(args.assignments or None, args.class_size)
+        from .benchmark import class_grading, run as benchmark
+        if args.class_grading:
+            class_grading(args.class_size, args.workers)
+        else:
+            benchmark(args.assignments or None, args.class_size)
         return 0
     return 2
 

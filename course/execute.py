@@ -1,0 +1,174 @@
+"""How a submission's notebook is executed during class grading.
+
+Two small extensions of nbgrader's own ``Execute`` preprocessor, selected from the grading
+command's configuration (``course.grading``), never from ``nbgrader_config.py``, so plain
+``nbgrader autograde`` behaves exactly as upstream:
+
+* ``BudgetedExecute`` gives the whole notebook one time budget instead of a timeout per cell
+  (upstream: an infinite loop costs the cell timeout once per test cell that calls it), and
+  survives a dead kernel: the cell that killed it gets an error output, the kernel is restarted,
+  the cells before it are replayed to rebuild the state, and grading goes on, so later exercises
+  still earn their points.
+* ``LimitedKernelManager`` starts the kernel through ``python -m course.sandbox``, which caps
+  memory, CPU time and file size with rlimits (and, when asked, isolates it; see that module).
+
+``ReplayExecution`` stands in for ``Execute`` when the grades are written to the course's own
+gradebook: the notebook was already executed by a worker, so its outputs are reused as they are.
+"""
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
+from nbclient.exceptions import DeadKernelError
+from nbformat.notebooknode import NotebookNode
+from nbgrader import utils
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from traitlets import Float, Integer, List, Unicode
+
+from . import integrity
+
+# Names of the error outputs this module writes: the grading report looks for them.
+KERNEL_DIED = "KernelDied"
+BUDGET_USED_UP = "TimeBudgetExceeded"
+
+
+def error_output(name: str, message: str) -> NotebookNode:
+    return nbformat.v4.new_output("error", ename=name, evalue=message,
+                                  traceback=[f"\x1b[0;31m{name}\x1b[0m: {message}"])
+
+
+class LimitedKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernel process starts with resource limits."""
+
+    memory_mb = Integer(2048, help="Address-space limit of the kernel (MiB).").tag(config=True)
+    cpu_seconds = Integer(600, help="CPU-time limit of the kernel (s).").tag(config=True)
+    sandbox = Unicode("none", help="'bwrap' to isolate the kernel, 'none' for limits only."
+                      ).tag(config=True)
+    sandbox_args = List(Unicode(), help="Extra arguments for course.sandbox.").tag(config=True)
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        command = super().format_kernel_cmd(extra_arguments)
+        launcher = [sys.executable, "-m", "course.sandbox",
+                    "--memory-mb", str(self.memory_mb), "--cpu-seconds", str(self.cpu_seconds),
+                    "--sandbox", self.sandbox, *self.sandbox_args, "--"]
+        return launcher + command
+
+
+class BudgetedExecute(Execute):
+    """nbgrader's Execute with one time budget per notebook and recovery from a dead kernel."""
+
+    budget = Float(300.0, help="Wall-time budget for executing one notebook (s).").tag(config=True)
+    kill_grace = Float(10.0, help="Seconds past the budget before the kernel is killed outright."
+                       ).tag(config=True)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("kernel_manager_class", LimitedKernelManager)
+        super().__init__(*args, **kwargs)
+
+    def preprocess(self, nb, resources=None, km=None):
+        self._deadline = time.monotonic() + self.budget
+        self._dead_cells: set[int] = set()
+        self.timeout_func = self._cell_timeout
+        stop = threading.Event()
+        watchdog = threading.Thread(target=self._watch, args=(stop,), daemon=True)
+        watchdog.start()
+        try:
+            return super().preprocess(nb, resources, km)
+        finally:
+            stop.set()
+
+    def _remaining(self) -> float:
+        return self._deadline - time.monotonic()
+
+    def _cell_timeout(self, cell) -> int:
+        return max(1, int(min(self.timeout or self.budget, self._remaining()) + 0.999))
+
+    def _watch(self, stop: threading.Event) -> None:
+        """Kill a kernel that ignores interrupts once the budget and a grace period are spent."""
+        while not stop.wait(1.0):
+            if self._remaining() < -self.kill_grace and self.km is not None:
+                process = getattr(getattr(self.km, "provisioner", None), "process", None)
+                if process is not None and process.poll() is None:
+                    self.log.error("Time budget used up: killing the kernel")
+                    process.kill()
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code" or not cell.source.strip():
+            return cell, resources
+        if self._remaining() <= 0:
+            cell.outputs = [error_output(BUDGET_USED_UP, (
+                f"not run: this notebook used up its time budget of {self.budget:g} s "
+                "(look for an endless loop above)"))]
+            return cell, resources
+        try:
+            cell, resources = super().preprocess_cell(cell, resources, index)
+            if utils.is_grade(cell) and not utils.is_solution(cell) and self._remaining() > 0:
+                self._check_integrity(cell)
+            return cell, resources
+        except DeadKernelError:
+            self._dead_cells.add(index)
+            reason = ("the time budget was used up" if self._remaining() <= 0 else
+                      "the code exited the Python process, crashed it or hit a resource limit")
+            cell.outputs.append(error_output(
+                KERNEL_DIED, f"the kernel died while running this cell: {reason}. "
+                "The kernel was restarted and the cells above were run again."))
+            self._restart(index)
+            return cell, resources
+
+    def _check_integrity(self, cell) -> None:
+        """Fail a test cell if the notebook has replaced functions the tests rely on."""
+        msg_id = self.kc.execute(integrity.PROBE, silent=False, store_history=False,
+                                 user_expressions={"tampered": "_mdl_tampered"})
+        reply = self.wait_for_reply(msg_id, cell)
+        replaced = integrity.read_reply(reply or {})
+        if replaced:
+            cell.outputs.append(error_output(integrity.TAMPERED, (
+                "this test does not count: the notebook replaced functions the tests rely on ("
+                + ", ".join(replaced[:5]) + "). Remove the code that reassigns them.")))
+
+    def _restart(self, index: int) -> None:
+        """Fresh kernel, then the earlier cells again (outputs discarded) to rebuild the state."""
+        run_sync(self.km.restart_kernel)(now=True)
+        if self.kc is not None:
+            self.kc.stop_channels()
+        self.start_new_kernel_client()
+        for earlier in range(index):
+            cell = self.nb.cells[earlier]
+            if (earlier in self._dead_cells or cell.cell_type != "code" or not cell.source.strip()
+                    or self._remaining() <= 0):
+                continue
+            try:
+                self.execute_cell(nbformat.from_dict(cell), earlier, store_history=False)
+            except DeadKernelError:      # died again on replay: give up rebuilding the state
+                run_sync(self.km.restart_kernel)(now=True)
+                self.kc.stop_channels()
+                self.start_new_kernel_client()
+                return
+
+
+class ReplayExecution(NbGraderPreprocessor):
+    """Use the outputs a grading worker already produced instead of executing again.
+
+    The worker ran the same sanitising preprocessors on the same input, so its notebook has the
+    same cells; the check on grade ids guards against a mismatch all the same.
+    """
+
+    results_dir = Unicode(help="Folder holding <student>/<assignment>/<notebook>.ipynb").tag(
+        config=True)
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        path = Path(self.results_dir) / info["student"] / info["assignment"] / (
+            info["notebook"] + ".ipynb")
+        executed = nbformat.read(path, as_version=nbformat.NO_CONVERT)
+        ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
+        replayed = [c.metadata.get("nbgrader", {}).get("grade_id") for c in executed.cells]
+        if ids != replayed:
+            raise RuntimeError(f"worker result for {path} does not match the submission's cells")
+        return executed, resources

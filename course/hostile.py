@@ -1,0 +1,216 @@
+"""Broken and hostile submissions, built from the perfect answer to assignment 12.
+
+Each entry damages a perfect submission in one way a real class produces (an endless loop, a
+crash, edited metadata, a file that is not JSON, replaced library functions, ...) and states what
+the grading command must make of it: which graded cells lose points (all others keep full marks)
+and a phrase the report must show. The tests grade them all in one class run next to ordinary
+students; the benchmark mixes them into its synthetic class.
+"""
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import nbformat
+
+from . import classroom, misconceptions, paths
+
+ASSIGNMENT = "12-classification-metrics"
+NOTEBOOK = "classification-metrics.ipynb"
+ALL = "*"          # every graded cell
+
+
+@dataclass(frozen=True)
+class Hostile:
+    id: str
+    why: str
+    build: Callable[[nbformat.NotebookNode], dict[str, bytes]]
+    lose: frozenset[str] = frozenset()        # graded cells that must lose points (ALL: total 0)
+    report: str = ""                           # phrase expected in the report line
+    heavy: bool = False                        # uses up a time budget: kept out of benchmarks
+
+    @property
+    def student(self) -> str:
+        return f"h-{self.id}"
+
+
+def _cell(nb: nbformat.NotebookNode, grade_id: str) -> nbformat.NotebookNode:
+    return next(c for c in nb.cells if misconceptions.grade_id(c) == grade_id)
+
+
+def _index(nb: nbformat.NotebookNode, grade_id: str) -> int:
+    return next(i for i, c in enumerate(nb.cells) if misconceptions.grade_id(c) == grade_id)
+
+
+def _one(nb: nbformat.NotebookNode, name: str = NOTEBOOK) -> dict[str, bytes]:
+    return {name: nbformat.writes(nb).encode()}
+
+
+def _append(grade_id: str, code: str) -> Callable:
+    def build(nb):
+        _cell(nb, grade_id).source += "\n" + code
+        return _one(nb)
+    return build
+
+
+def _deleted(nb):
+    del nb.cells[_index(nb, "test_confusion_matrix_from_scratch")]
+    return _one(nb)
+
+
+def _edited_test(nb):
+    _cell(nb, "confusion_matrix_from_scratch").source += (
+        "\n_right = confusion_matrix_from_scratch\n"
+        "def confusion_matrix_from_scratch(*args, **kwargs):\n    return _right(*args, **kwargs).T")
+    _cell(nb, "test_confusion_matrix_from_scratch").source = "print('all tests passed')"
+    return _one(nb)
+
+
+def _duplicated(nb):
+    at = _index(nb, "test_confusion_matrix_from_scratch")
+    nb.cells[at + 1:at + 1] = [copy.deepcopy(nb.cells[at - 1]), copy.deepcopy(nb.cells[at])]
+    for cell in nb.cells[at + 1:at + 3]:
+        cell.id = cell.id + "-copy"
+    return _one(nb)
+
+
+def _retyped(nb):
+    cell = _cell(nb, "test_precision_recall_f1")
+    cell.cell_type = "markdown"
+    cell.pop("outputs", None)
+    cell.pop("execution_count", None)
+    return _one(nb)
+
+
+def _metadata_lost(nb):
+    cell = _cell(nb, "test_f1_average")
+    del cell.metadata["nbgrader"]
+    _cell(nb, "test_roc_points").metadata.nbgrader["points"] = 99
+    return _one(nb)
+
+
+def _invalid_json(nb):
+    return {NOTEBOOK: nbformat.writes(nb).encode()[:5000]}
+
+
+def _missing(nb):
+    return {"notes.txt": b"I forgot to upload the notebook."}
+
+
+def _renamed(nb):
+    return _one(nb, "classification-metrics (1).ipynb")
+
+
+def _extra(nb):
+    return {**_one(nb), "scratch.ipynb": nbformat.writes(nbformat.v4.new_notebook()).encode()}
+
+
+PATCH_LIBRARIES = """
+import numpy as _np, sklearn.metrics as _skm
+_np.allclose = lambda *args, **kwargs: True
+_np.array_equal = lambda *args, **kwargs: True
+_skm.precision_recall_fscore_support = lambda *args, **kwargs: (0.0, 0.0, 0.0, None)
+"""
+PATCH_CHECKS = """
+from course import checks as _checks
+for _name in ("close", "equal", "choice", "answer", "raises", "is_finite_number", "annotated_heatmap"):
+    setattr(_checks, _name, lambda *args, **kwargs: None)
+"""
+# Wrong answers from here on, which only the patches above could let pass.
+WRONG_FROM_PRECISION = {"precision_recall_f1", "f1_average", "majority_baseline_accuracy",
+                        "roc_points", "auc_trapezoid", "total_cost", "best_threshold",
+                        "average_precision", "mean_average_precision", "ndcg_at_k"}
+
+
+def _patched(patch: str):
+    def build(nb):
+        _cell(nb, "precision_recall_f1").source = patch
+        for name in WRONG_FROM_PRECISION - {"precision_recall_f1"}:
+            _cell(nb, name).source = f"def {name}(*args, **kwargs):\n    return 0"
+        return _one(nb)
+    return build
+
+
+RELATIVE_SNOOPING = """
+import glob, sqlite3
+_found = sorted(glob.glob('../../../**/*.ipynb', recursive=True) + glob.glob('../../../**/*.db', recursive=True))
+for _path in glob.glob('../../../**/*.db', recursive=True):
+    _c = sqlite3.connect(_path)
+    for _t in ("submitted_notebook", "grade", "submitted_assignment"):
+        try:
+            _c.execute(f"DELETE FROM {_t}")
+        except sqlite3.Error:
+            pass
+    _c.commit()
+for _path in glob.glob('../../../source/**/*.ipynb', recursive=True):
+    print(open(_path).read())
+"""
+
+QUESTION_TESTS = {"test_q1_medical_screening", "test_q2_spam_filter", "test_q3_accuracy_paradox",
+                  "test_q4_threshold_independent", "test_q5_ranking_metric",
+                  "test_q6_macro_vs_micro"}
+# Once a library function is replaced, every later test cell is failed, right answers included.
+TESTS_OF_PRECISION_ON = {f"test_{n}" for n in WRONG_FROM_PRECISION} | QUESTION_TESTS
+
+CATALOG = [
+    Hostile("endless-loop", "an endless loop in a graded function",
+            _append("confusion_matrix_from_scratch",
+                    "def confusion_matrix_from_scratch(*args, **kwargs):\n    while True:\n"
+                    "        pass"),
+            frozenset({"test_confusion_matrix_from_scratch"}), "timed out"),
+    Hostile("loop-ignores-interrupt", "an endless loop that ignores Ctrl-C: only a kill stops it",
+            _append("ndcg_at_k", "import signal\n\ndef ndcg_at_k(*args, **kwargs):\n"
+                    "    signal.signal(signal.SIGINT, signal.SIG_IGN)\n    while True:\n        pass"),
+            frozenset({"test_ndcg_at_k"} | QUESTION_TESTS),
+            "time budget", heavy=True),
+    Hostile("memory-hog", "allocates far more memory than allowed",
+            _append("precision_recall_f1", "_right = precision_recall_f1\n"
+                    "def precision_recall_f1(*args, **kwargs):\n"
+                    "    hog = np.ones(3 * 1024 ** 3 // 8)\n    return _right(*args, **kwargs)"),
+            frozenset({"test_precision_recall_f1"}), "ran out of memory"),
+    Hostile("os-exit", "os._exit kills the kernel in an answer cell",
+            _append("plot_confusion_heatmap", "import os\nos._exit(1)"),
+            frozenset({"test_plot_confusion_heatmap"}), "kernel died"),
+    Hostile("sys-exit", "sys.exit in an answer cell (IPython keeps the kernel alive)",
+            _append("precision_recall_f1", "import sys\nsys.exit(0)")),
+    Hostile("deleted-test-cell", "a test cell deleted", _deleted),
+    Hostile("edited-test-cell", "a test cell replaced by a print, with a wrong answer",
+            _edited_test, frozenset({"test_confusion_matrix_from_scratch"})),
+    Hostile("duplicated-cell", "an answer and its test cell duplicated", _duplicated,
+            report="appeared more than once"),
+    Hostile("test-cell-markdown", "a test cell turned into markdown", _retyped,
+            report="restored to code"),
+    Hostile("metadata-edited", "nbgrader metadata deleted from one test cell, points raised on another",
+            _metadata_lost, report="restored"),
+    Hostile("invalid-json", "a notebook file cut short (not JSON)", _invalid_json,
+            frozenset({ALL}), "not a readable notebook"),
+    Hostile("missing-notebook", "no notebook handed in", _missing, frozenset({ALL}),
+            "not submitted"),
+    Hostile("renamed-notebook", "the notebook saved under another name", _renamed,
+            report="graded as classification-metrics.ipynb"),
+    Hostile("extra-notebook", "an extra notebook next to the right one", _extra,
+            report="not part of the assignment"),
+    Hostile("huge-output", "megabytes printed in a cell",
+            _append("confusion_matrix_from_scratch",
+                    "for _i in range(60000):\n    print('spam ' * 20, _i)")),
+    Hostile("stderr-spam", "thousands of warnings on stderr",
+            _append("confusion_matrix_from_scratch",
+                    "import sys, warnings\nfor _i in range(5000):\n"
+                    "    warnings.warn(f'noise {_i}')\n    print('noise', _i, file=sys.stderr)")),
+    Hostile("patched-libraries", "numpy and scikit-learn functions the tests use are replaced",
+            _patched(PATCH_LIBRARIES), frozenset(TESTS_OF_PRECISION_ON),
+            "replaced library functions"),
+    Hostile("patched-checks", "the course's check functions are replaced by no-ops",
+            _patched(PATCH_CHECKS), frozenset(TESTS_OF_PRECISION_ON),
+            "replaced library functions"),
+    Hostile("snoops-relative", "reads ../../../ for notebooks and deletes gradebook rows",
+            _append("confusion_matrix_from_scratch", RELATIVE_SNOOPING)),
+]
+
+
+def files(entry: Hostile) -> dict[str, bytes]:
+    """The files ``entry``'s student hands in."""
+    perfect = classroom.submission(classroom.perfect(), paths.RELEASE / ASSIGNMENT,
+                                   paths.SOURCE / ASSIGNMENT)[NOTEBOOK]
+    return entry.build(perfect)

@@ -1,0 +1,151 @@
+"""Execute one submission, anywhere: the task a grading worker runs.
+
+A worker gets everything it needs in one picklable ``Job`` (the submission's files, the course's
+``nbgrader_config.py``, and a small SQLite gradebook holding only the assignment's cells) and
+sends back the executed notebooks in an ``Outcome``. It shares no files and no database with the
+course, so the same function runs in a local process pool or on a Dask cluster of many machines;
+only the coordinator writes to the real gradebook (``course.grading``).
+
+Inside, the worker runs nbgrader's own ``autograde`` (its sanitising preprocessors, then
+``course.execute.BudgetedExecute``) in a throw-away course directory.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nbgrader.api import Gradebook
+
+CONFIG_NAME = "nbgrader_config.py"
+# What a worker runs after sanitising: execution and output clean-up, no gradebook writes.
+WORKER_PREPROCESSORS = [
+    "course.execute.BudgetedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-notebook limits for student code."""
+
+    budget: float = 300.0          # wall seconds for a whole notebook
+    cell_timeout: int | None = None  # seconds for one cell (None: Execute.timeout of the config)
+    memory_mb: int = 2048          # kernel address space
+    sandbox: str = "none"          # course.sandbox mode
+    sandbox_args: tuple[str, ...] = ()
+
+
+@dataclass
+class Job:
+    assignment: str
+    student: str
+    files: dict[str, bytes]          # the (repaired) submission, by path relative to its folder
+    support: dict[str, bytes]        # non-notebook files of source/<assignment>
+    config: str                      # text of the course's nbgrader_config.py
+    gradebook: bytes                 # SQLite gradebook with this assignment's cells only
+    limits: Limits = field(default_factory=Limits)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.assignment, self.student
+
+
+@dataclass
+class Outcome:
+    assignment: str
+    student: str
+    notebooks: dict[str, bytes]      # executed notebooks by file name
+    ok: bool
+    log: str
+    seconds: float
+    error: str = ""
+
+
+def ensure_tools_on_path() -> None:
+    """nbgrader runs ``alembic`` from PATH when it creates a gradebook: use this environment's.
+    (Also silences SQLAlchemy's warnings about nbgrader's own session use, harmless and loud.)"""
+    from sqlalchemy.exc import SAWarning
+
+    warnings.filterwarnings("ignore", category=SAWarning)
+    scripts = str(Path(sys.executable).parent)
+    if scripts not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join([scripts, os.environ.get("PATH", "")])
+
+
+def _write(folder: Path, files: dict[str, bytes]) -> None:
+    for name, data in files.items():
+        target = (folder / name).resolve()
+        if folder.resolve() not in target.parents:
+            raise ValueError(f"refusing to write outside the job folder: {name!r}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def grade(job: Job, scratch: str | None = None) -> Outcome:
+    """Run nbgrader's autograde on ``job`` in a throw-away course directory."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import PyFileConfigLoader
+
+    ensure_tools_on_path()
+    started = time.monotonic()
+    root = Path(tempfile.mkdtemp(prefix="mdl-job-", dir=scratch))
+    try:
+        (root / CONFIG_NAME).write_text(job.config)
+        (root / "gradebook.db").write_bytes(job.gradebook)
+        _write(root / "submitted" / job.student / job.assignment, job.files)
+        _write(root / "source" / job.assignment, job.support)
+        config = PyFileConfigLoader(CONFIG_NAME, path=str(root)).load_config()
+        config.CourseDirectory.root = str(root)
+        config.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}"
+        config.Autograde.autograde_preprocessors = WORKER_PREPROCESSORS
+        if job.limits.cell_timeout:
+            config.Execute.timeout = job.limits.cell_timeout
+        config.BudgetedExecute.budget = job.limits.budget
+        config.LimitedKernelManager.memory_mb = job.limits.memory_mb
+        config.LimitedKernelManager.cpu_seconds = int(job.limits.budget) + 30
+        config.LimitedKernelManager.sandbox = job.limits.sandbox
+        config.LimitedKernelManager.sandbox_args = list(job.limits.sandbox_args)
+        api = NbGraderAPI(CourseDirectory(config=config), config=config)
+        result = api.autograde(job.assignment, job.student, force=True, create=True)
+        out = root / "autograded" / job.student / job.assignment
+        notebooks = {p.name: p.read_bytes() for p in sorted(out.glob("*.ipynb"))}
+        return Outcome(job.assignment, job.student, notebooks, bool(result.get("success")),
+                       result.get("log", ""), time.monotonic() - started,
+                       result.get("error", "") or "")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def assignment_gradebook(db_url: str, course_id: str, assignment: str, folder: Path) -> bytes:
+    """A SQLite gradebook holding only ``assignment`` and its cells, copied from the course's
+    gradebook (SQLite or any other SQLAlchemy URL) through nbgrader's Gradebook API."""
+    path = folder / f"template-{assignment}.db"
+    path.unlink(missing_ok=True)
+    ensure_tools_on_path()
+    with Gradebook(db_url, course_id) as source, Gradebook(f"sqlite:///{path}", course_id) as copy:
+        found = source.find_assignment(assignment)
+        copy.update_or_create_assignment(assignment, duedate=found.duedate)
+        for notebook in found.notebooks:
+            copy.update_or_create_notebook(notebook.name, assignment)
+            for cell in notebook.grade_cells:
+                copy.update_or_create_grade_cell(cell.name, notebook.name, assignment,
+                                                 max_score=cell.max_score, cell_type=cell.cell_type)
+            for cell in notebook.task_cells:
+                copy.update_or_create_task_cell(cell.name, notebook.name, assignment,
+                                                max_score=cell.max_score, cell_type=cell.cell_type)
+            for cell in notebook.solution_cells:
+                copy.update_or_create_solution_cell(cell.name, notebook.name, assignment)
+            for cell in notebook.source_cells:
+                copy.update_or_create_source_cell(cell.name, notebook.name, assignment,
+                                                  cell_type=cell.cell_type, locked=cell.locked,
+                                                  source=cell.source, checksum=cell.checksum)
+    return path.read_bytes()
