@@ -60,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
                        help="seconds one cell may run (default: Execute.timeout of the config)")
     grade.add_argument("--memory-mb", type=int, default=2048,
                        help="memory limit of each notebook's kernel in MiB (default: 2048)")
+    grade.add_argument("--unsandboxed", action="store_true",
+                       help="run student code without the sandbox (rlimits only), e.g. where "
+                            "bubblewrap or root is missing; see the README's threat model")
     grade.add_argument("--force", action="store_true",
                        help="regrade submissions that have not changed since the last run")
 
@@ -99,12 +102,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"note: the Binder badge points at {PLACEHOLDER_REPOSITORY}; pass --repository owner/name")
         return 0
     if args.command == "grade":
-        from .grading import grade_class, summary
+        from .grading import SandboxUnavailable, grade_class, summary
         from .worker import Limits
         limits = Limits(budget=args.budget, cell_timeout=args.cell_timeout,
                         memory_mb=args.memory_mb)
-        report = grade_class(args.course_dir, args.assignment, args.student, args.workers,
-                             args.scheduler, limits, args.force)
+        try:
+            report = grade_class(args.course_dir, args.assignment, args.student, args.workers,
+                                 args.scheduler, limits, args.force, unsandboxed=args.unsandboxed)
+        except SandboxUnavailable as refusal:
+            print(refusal, file=sys.stderr)
+            return 2
         print(summary(report))
         return 0 if all(line.status != "error" for line in report) else 1
     if args.command == "benchmark":

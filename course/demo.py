@@ -1,4 +1,4 @@
-"""The main job in one command: release → sample class → autograde → feedback → grades.
+"""The main job in one command: release → sample class → grade (``course grade``) → feedback → grades.
 
 Runs in a scratch course directory with its own gradebook, then copies the results into the
 repository: autograded/ (nbgrader's autograded notebooks), feedback/ (HTML, hidden tests removed)
@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import classroom, paths, pipeline
+from . import classroom, paths, pipeline, sandbox
 
 MARKER = ".model-development-labs-demo"  # lets a re-run safely wipe its own scratch directory
 
@@ -42,16 +42,27 @@ def _run(chosen: list[str], class_size: int, output: Path, scratch: Path, seed: 
     log = scratch / "nbgrader.log"
     print(f"Scratch course directory: {scratch}")
     rows, healthy = [], True
+    classes = {}
     for assignment in chosen:
         print(f"[{assignment}] generating the student release ...", flush=True)
         release_dir = pipeline.generate_release(course, assignment)
-        students = [classroom.perfect(), classroom.blank(),
-                    *classroom.mixed(assignment, class_size, seed=seed)]
-        for student in students:
+        classes[assignment] = [classroom.perfect(), classroom.blank(),
+                               *classroom.mixed(assignment, class_size, seed=seed)]
+        for student in classes[assignment]:
             notebooks = classroom.submission(student, release_dir, paths.SOURCE / assignment)
             pipeline.submit(course, student.id, assignment, notebooks)
-        print(f"[{assignment}] autograding {len(students)} submissions with nbgrader ...", flush=True)
-        pipeline.autograde(course, assignment, log=log)
+    total = sum(len(students) for students in classes.values())
+    print(f"Grading {total} submissions with `course grade` (parallel, sandboxed) ...", flush=True)
+    # The demo's students are built by the course itself from its own catalog, so where this
+    # machine cannot sandbox (no bubblewrap, not root) the demo says so and grades all the same;
+    # `course grade` on real submissions refuses instead.
+    problems = sandbox.check()
+    if problems:
+        print("NOTE: no sandbox on this machine (" + "; ".join(problems) + "). The demo grades "
+              "its own generated students unsandboxed; real submissions need the sandbox.",
+              flush=True)
+    pipeline.grade(course, *(["--unsandboxed"] if problems else []), log=log)
+    for assignment, students in classes.items():
         print(f"[{assignment}] writing feedback ...", flush=True)
         pipeline.generate_feedback(course, assignment, log=log)
         scores = pipeline.cell_scores(course, assignment)
@@ -69,7 +80,8 @@ def _run(chosen: list[str], class_size: int, output: Path, scratch: Path, seed: 
     _publish(scratch, output)
     _print_summary(rows)
     print(f"\nFeedback: {output / 'feedback'}   Grades: {output / 'grades.csv'}   "
-          f"Autograded notebooks: {output / 'autograded'}   nbgrader's log: {output / 'nbgrader.log'}")
+          f"Autograded notebooks: {output / 'autograded'}   nbgrader's log: {output / 'nbgrader.log'}   "
+          f"Grading report: {output / 'grading-report.json'}")
     print(f"Done in {time.perf_counter() - started:.0f} s. "
           + ("Graders behaved: the perfect student has full marks and the blank one zero."
              if healthy else "PROBLEM: a perfect submission lost points or a blank one scored."))
@@ -86,6 +98,7 @@ def _publish(scratch: Path, output: Path) -> None:
         shutil.copytree(scratch / name, target, dirs_exist_ok=True)
     shutil.copy2(scratch / "grades.csv", output / "grades.csv")
     shutil.copy2(scratch / "nbgrader.log", output / "nbgrader.log")
+    shutil.copy2(scratch / "grading" / "report.json", output / "grading-report.json")
 
 
 def _print_summary(rows: list[tuple]) -> None:

@@ -29,7 +29,7 @@ from nbclient.exceptions import DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader import utils
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
-from traitlets import Float, Integer, List, Unicode
+from traitlets import Float, Integer, Unicode
 
 from . import integrity
 
@@ -48,16 +48,22 @@ class LimitedKernelManager(AsyncKernelManager):
 
     memory_mb = Integer(2048, help="Address-space limit of the kernel (MiB).").tag(config=True)
     cpu_seconds = Integer(600, help="CPU-time limit of the kernel (s).").tag(config=True)
+    max_processes = Integer(64, help="Processes and threads of the kernel's own user (root only)."
+                            ).tag(config=True)
     sandbox = Unicode("none", help="'bwrap' to isolate the kernel, 'none' for limits only."
                       ).tag(config=True)
-    sandbox_args = List(Unicode(), help="Extra arguments for course.sandbox.").tag(config=True)
+    scratch = Unicode("", help="Private folder of the kernel: connection file, Unix sockets, "
+                               "caches. Required with bwrap, whose kernel has no network."
+                      ).tag(config=True)
 
     def format_kernel_cmd(self, extra_arguments=None):
         command = super().format_kernel_cmd(extra_arguments)
         launcher = [sys.executable, "-m", "course.sandbox",
                     "--memory-mb", str(self.memory_mb), "--cpu-seconds", str(self.cpu_seconds),
-                    "--sandbox", self.sandbox, *self.sandbox_args, "--"]
-        return launcher + command
+                    "--max-processes", str(self.max_processes), "--sandbox", self.sandbox]
+        if self.scratch:
+            launcher += ["--scratch", self.scratch]
+        return launcher + ["--"] + command
 
 
 class BudgetedExecute(Execute):
@@ -111,10 +117,15 @@ class BudgetedExecute(Execute):
             if utils.is_grade(cell) and not utils.is_solution(cell) and self._remaining() > 0:
                 self._check_integrity(cell)
             return cell, resources
-        except DeadKernelError:
+        except Exception as failure:    # DeadKernelError, or a protocol error after a fork
             self._dead_cells.add(index)
-            reason = ("the time budget was used up" if self._remaining() <= 0 else
-                      "the code exited the Python process, crashed it or hit a resource limit")
+            if not isinstance(failure, DeadKernelError):
+                reason = (f"its connection to the grader broke ({type(failure).__name__}), "
+                          "for example because the code forked the kernel process")
+            elif self._remaining() <= 0:
+                reason = "the time budget was used up"
+            else:
+                reason = "the code exited the Python process, crashed it or hit a resource limit"
             cell.outputs.append(error_output(
                 KERNEL_DIED, f"the kernel died while running this cell: {reason}. "
                 "The kernel was restarted and the cells above were run again."))
@@ -145,7 +156,7 @@ class BudgetedExecute(Execute):
                 continue
             try:
                 self.execute_cell(nbformat.from_dict(cell), earlier, store_history=False)
-            except DeadKernelError:      # died again on replay: give up rebuilding the state
+            except Exception:            # died again on replay: give up rebuilding the state
                 run_sync(self.km.restart_kernel)(now=True)
                 self.kc.stop_channels()
                 self.start_new_kernel_client()

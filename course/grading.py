@@ -25,13 +25,13 @@ import shutil
 import signal
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
-from . import execute, integrity, repair, worker
+from . import execute, integrity, repair, sandbox, worker
 
 STATE = "grading"              # working folder in the course root (nbgrader skips hidden ones)
 REPORT = "report.json"
@@ -152,6 +152,28 @@ def score_line(course: Course, line: Line, executed: dict[str, nbformat.Notebook
             line.notes.append(f"{reason}: {', '.join(cells)}")
 
 
+class SandboxUnavailable(RuntimeError):
+    """The grading machines cannot confine student code and the instructor has not accepted it."""
+
+
+def choose_sandbox(client, limits: worker.Limits, unsandboxed: bool, say) -> worker.Limits:
+    """Check every worker machine: sandbox, refuse, or (explicitly accepted) run unsandboxed."""
+    if unsandboxed or limits.sandbox == "none":
+        print("WARNING: student code runs UNSANDBOXED, as accepted with --unsandboxed: it can "
+              "read and change anything the grader can (the gradebook, source/, other "
+              "students' work). Only memory and CPU limits apply.", file=sys.stderr, flush=True)
+        return replace(limits, sandbox="none")
+    problems = sorted({p for found in client.run(sandbox.check).values() for p in found})
+    if problems:
+        listing = "\n".join(f"  - {p}" for p in problems)
+        raise SandboxUnavailable(
+            "Refusing to grade: student code cannot be sandboxed on the grading machine(s):\n"
+            f"{listing}\nFix this (see the README's threat model), or pass --unsandboxed to "
+            "accept running student code with the grader's rights.")
+    say("Sandbox: bubblewrap namespaces, a user and a process cap per kernel, rlimits.")
+    return limits
+
+
 class Interrupt:
     """Ctrl-C stops dispatching, never the write of one submission's grades half-way."""
 
@@ -187,7 +209,8 @@ def start_cluster(workers: int, scheduler: str | None):
 def grade_class(root: Path, assignments: list[str] | None = None,
                 students: list[str] | None = None, workers: int | None = None,
                 scheduler: str | None = None, limits: worker.Limits = worker.Limits(),
-                force: bool = False, quiet: bool = False) -> list[Line]:
+                force: bool = False, quiet: bool = False, unsandboxed: bool = False
+                ) -> list[Line]:
     """Grade every chosen submission of the course at ``root``; return the report lines."""
     worker.ensure_tools_on_path()
     course = Course(root)
@@ -222,7 +245,7 @@ def grade_class(root: Path, assignments: list[str] | None = None,
         shutil.rmtree(target, ignore_errors=True)
         worker._write(target, fixed.files)
         jobs.append(worker.Job(assignment, student, fixed.files, course.support_files(assignment),
-                               course.config_text, templates[assignment], limits))
+                               course.config_text, templates[assignment], limits, key))
     skipped = sum(line.status == "skipped" for line in lines.values())
     say(f"Grading {len(jobs)} submission(s) on {scheduler or f'{workers} local worker(s)'}; "
         f"{skipped} unchanged since the last run.")
@@ -234,9 +257,11 @@ def grade_class(root: Path, assignments: list[str] | None = None,
 
         client, cluster = start_cluster(workers, scheduler)
         try:
+            limits = choose_sandbox(client, limits, unsandboxed, say)
+            jobs = [replace(job, limits=limits) for job in jobs]
             with Interrupt() as interrupt:
                 futures = {client.submit(worker.grade, job, key=f"grade-{job.assignment}-"
-                                         f"{job.student}-{digest(job.files, limits)[:12]}",
+                                         f"{job.student}-{job.digest[:12]}",
                                          pure=False): job for job in jobs}
                 for count, future in enumerate(as_completed(futures), 1):
                     job = futures[future]
@@ -252,7 +277,7 @@ def grade_class(root: Path, assignments: list[str] | None = None,
                     record = done / job.assignment / f"{job.student}.json"
                     record.parent.mkdir(parents=True, exist_ok=True)
                     if line.status == "graded":
-                        record.write_text(json.dumps({"digest": digest(job.files, limits),
+                        record.write_text(json.dumps({"digest": job.digest,
                                                       "line": asdict(line)}))
                     say(progress(count, len(jobs), line, started))
                     if interrupt.requested:

@@ -158,7 +158,7 @@ CATALOG = [
             _append("confusion_matrix_from_scratch",
                     "def confusion_matrix_from_scratch(*args, **kwargs):\n    while True:\n"
                     "        pass"),
-            frozenset({"test_confusion_matrix_from_scratch"}), "timed out"),
+            frozenset({"test_confusion_matrix_from_scratch"}), "timed out", heavy=True),
     Hostile("loop-ignores-interrupt", "an endless loop that ignores Ctrl-C: only a kill stops it",
             _append("ndcg_at_k", "import signal\n\ndef ndcg_at_k(*args, **kwargs):\n"
                     "    signal.signal(signal.SIGINT, signal.SIG_IGN)\n    while True:\n        pass"),
@@ -214,3 +214,80 @@ def files(entry: Hostile) -> dict[str, bytes]:
     perfect = classroom.submission(classroom.perfect(), paths.RELEASE / ASSIGNMENT,
                                    paths.SOURCE / ASSIGNMENT)[NOTEBOOK]
     return entry.build(perfect)
+
+
+# Attacks on the grading machine itself. They need the real paths of the course being graded,
+# so they are built per course. Each runs in a cell of its own that the student added and
+# catches its own failure, so a blocked attack costs nothing and every answer still counts.
+def _attack(code: str) -> Callable:
+    wrapped = "try:\n" + "".join(f"    {line}\n" for line in code.strip().splitlines()) + (
+        "except BaseException as _error:\n    print('ATTACK FAILED:', type(_error).__name__)")
+
+    def build(nb):
+        at = _index(nb, "confusion_matrix_from_scratch") + 1
+        nb.cells.insert(at, nbformat.v4.new_code_cell(wrapped))
+        return _one(nb)
+    return build
+
+
+def sandbox_attacks(course_root: str, victim: str, db_url: str | None = None,
+                    catalog: str | None = None, port: int | None = None) -> list[Hostile]:
+    """Submissions that try to escape the grading sandbox of the course at ``course_root``."""
+    root, a, nb = course_root, ASSIGNMENT, NOTEBOOK
+    attacks = [
+        Hostile("wipe-gradebook", "deletes every grade from the course's SQLite gradebook",
+                _attack(f"""
+import glob, sqlite3
+for _path in [{root + '/gradebook.db'!r}] + glob.glob('../../../**/*.db', recursive=True):
+    _c = sqlite3.connect(_path)
+    for _t in ("grade", "submitted_notebook", "submitted_assignment"):
+        _c.execute(f"DELETE FROM {{_t}}")
+    _c.commit()
+    print('WIPED', _path)""")),
+        Hostile("read-secrets", "prints source/ notebooks, the catalog and another student's work",
+                _attack(f"""
+for _path in [{f'{root}/source/{a}/{nb}'!r}, {f'{root}/submitted/{victim}/{a}/{nb}'!r},
+              {catalog or '/nonexistent'!r}]:
+    try:
+        print(open(_path).read())
+    except OSError as _e:
+        print('ATTACK FAILED:', type(_e).__name__)""")),
+        Hostile("write-files", "writes next to the gradebook and into another student's folder",
+                _attack(f"""
+for _path in [{root + '/PWNED.txt'!r}, {f'{root}/submitted/{victim}/{a}/PWNED.txt'!r}]:
+    try:
+        open(_path, 'w').write('pwned')
+        print('WROTE', _path)
+    except OSError as _e:
+        print('ATTACK FAILED:', type(_e).__name__)""")),
+        Hostile("fork-bomb", "forks as many processes as it can",
+                _attack("""
+import os, time
+_children = 0
+try:
+    for _i in range(2000):
+        if os.fork() == 0:
+            time.sleep(20)
+            os._exit(0)
+        _children += 1
+finally:
+    print('FORKED', _children)""")),
+    ]
+    if port:
+        attacks.append(Hostile("network", "opens network connections", _attack(f"""
+import socket
+for _address in [("127.0.0.1", {port}), ("1.1.1.1", 53)]:
+    try:
+        socket.create_connection(_address, timeout=3).close()
+        print('CONNECTED', _address)
+    except OSError as _e:
+        print('ATTACK FAILED:', type(_e).__name__)""")))
+    if db_url:
+        attacks.append(Hostile("wipe-postgres", "deletes every grade through the database URL",
+                               _attack(f"""
+import psycopg
+with psycopg.connect({db_url.replace('postgresql+psycopg://', 'postgresql://')!r}) as _c:
+    for _t in ("grade", "submitted_notebook", "submitted_assignment"):
+        _c.execute(f"DELETE FROM {{_t}}")
+print('WIPED postgres')""")))
+    return attacks

@@ -26,13 +26,15 @@ class PipelineError(RuntimeError):
 
 @dataclass(frozen=True)
 class CourseDir:
-    """A self-contained nbgrader course directory with its own SQLite gradebook."""
+    """A self-contained nbgrader course directory with its own gradebook: SQLite in the folder
+    unless another SQLAlchemy URL (e.g. a PostgreSQL server) is given."""
 
     root: Path
+    gradebook_url: str | None = None
 
     @property
     def db_url(self) -> str:
-        return f"sqlite:///{self.root / 'gradebook.db'}"
+        return self.gradebook_url or f"sqlite:///{self.root / 'gradebook.db'}"
 
     def nbgrader(self, *args: str, check: bool = True, log: Path | None = None
                  ) -> subprocess.CompletedProcess:
@@ -52,15 +54,15 @@ class CourseDir:
         return result
 
 
-def make_course(dest: Path, assignments: list[str] | None = None, source: Path = paths.SOURCE
-                ) -> CourseDir:
+def make_course(dest: Path, assignments: list[str] | None = None, source: Path = paths.SOURCE,
+                gradebook_url: str | None = None) -> CourseDir:
     """Copy the course config and the chosen source assignments into a fresh directory."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy2(paths.CONFIG, dest / "nbgrader_config.py")
     for assignment in assignments or paths.assignments(source):
         shutil.copytree(source / assignment, dest / "source" / assignment,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-    return CourseDir(dest)
+    return CourseDir(dest, gradebook_url)
 
 
 def generate_release(course: CourseDir, assignment: str) -> Path:
@@ -107,6 +109,20 @@ def autograde(course: CourseDir, assignment: str, log: Path | None = None) -> No
     course.nbgrader("autograde", assignment, "--force", check=False, log=log)
 
 
+def grade(course: CourseDir, *args: str, log: Path | None = None) -> subprocess.CompletedProcess:
+    """``course grade`` here: every submission graded in parallel, each kernel sandboxed
+    (see course.grading). Extra ``args`` go to the command (e.g. ``--workers 2``)."""
+    env = {**os.environ, "MDL_GRADEBOOK_URL": course.db_url}
+    result = subprocess.run([sys.executable, "-m", "course", "grade", str(course.root), *args],
+                            env=env, capture_output=True, text=True)
+    if log is not None:
+        with log.open("a") as handle:
+            handle.write(f"$ course grade {' '.join(args)}\n{result.stdout}{result.stderr}\n")
+    if result.returncode == 2:       # refused: no sandbox on this machine
+        raise PipelineError(result.stderr.strip())
+    return result
+
+
 def generate_feedback(course: CourseDir, assignment: str, log: Path | None = None) -> Path:
     """``nbgrader generate_feedback``: one HTML page per notebook, hidden tests removed by the
     course's preprocessor (see course.feedback)."""
@@ -149,5 +165,6 @@ def cell_scores(course: CourseDir, assignment: str) -> dict[str, list[CellScore]
                 for grade in notebook.grades:
                     scores.append(CellScore(notebook.name, grade.name, float(grade.score or 0.0),
                                             float(grade.max_score)))
-            result[student] = scores
+            # sorted: the order rows come back in depends on the database (PostgreSQL differs)
+            result[student] = sorted(scores, key=lambda c: (c.notebook, c.grade_id))
     return result

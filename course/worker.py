@@ -39,8 +39,8 @@ class Limits:
     budget: float = 300.0          # wall seconds for a whole notebook
     cell_timeout: int | None = None  # seconds for one cell (None: Execute.timeout of the config)
     memory_mb: int = 2048          # kernel address space
-    sandbox: str = "none"          # course.sandbox mode
-    sandbox_args: tuple[str, ...] = ()
+    sandbox: str = "bwrap"         # course.sandbox mode: "bwrap", or "none" (limits only)
+    max_processes: int = 64        # processes and threads of one kernel (root graders only)
 
 
 @dataclass
@@ -52,6 +52,7 @@ class Job:
     config: str                      # text of the course's nbgrader_config.py
     gradebook: bytes                 # SQLite gradebook with this assignment's cells only
     limits: Limits = field(default_factory=Limits)
+    digest: str = ""                 # identifies files + limits, to skip unchanged work
 
     @property
     def key(self) -> tuple[str, str]:
@@ -89,7 +90,7 @@ def _write(folder: Path, files: dict[str, bytes]) -> None:
         target.write_bytes(data)
 
 
-def grade(job: Job, scratch: str | None = None) -> Outcome:
+def grade(job: Job) -> Outcome:
     """Run nbgrader's autograde on ``job`` in a throw-away course directory."""
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
@@ -97,7 +98,8 @@ def grade(job: Job, scratch: str | None = None) -> Outcome:
 
     ensure_tools_on_path()
     started = time.monotonic()
-    root = Path(tempfile.mkdtemp(prefix="mdl-job-", dir=scratch))
+    root = Path(tempfile.mkdtemp(prefix="mdl-job-"))
+    kernel_dir = root.parent / (root.name + "-kernel")
     try:
         (root / CONFIG_NAME).write_text(job.config)
         (root / "gradebook.db").write_bytes(job.gradebook)
@@ -113,7 +115,15 @@ def grade(job: Job, scratch: str | None = None) -> Outcome:
         config.LimitedKernelManager.memory_mb = job.limits.memory_mb
         config.LimitedKernelManager.cpu_seconds = int(job.limits.budget) + 30
         config.LimitedKernelManager.sandbox = job.limits.sandbox
-        config.LimitedKernelManager.sandbox_args = list(job.limits.sandbox_args)
+        config.LimitedKernelManager.max_processes = job.limits.max_processes
+        # The kernel's private folder, outside the course tree it is graded in. With bwrap the
+        # kernel has no network, so it talks to the grader over Unix sockets in there.
+        kernel_dir.mkdir()
+        config.LimitedKernelManager.scratch = str(kernel_dir)
+        config.LimitedKernelManager.connection_file = str(kernel_dir / "kernel.json")
+        if job.limits.sandbox == "bwrap":
+            config.LimitedKernelManager.transport = "ipc"
+            config.LimitedKernelManager.ip = str(kernel_dir / "ipc")
         api = NbGraderAPI(CourseDirectory(config=config), config=config)
         result = api.autograde(job.assignment, job.student, force=True, create=True)
         out = root / "autograded" / job.student / job.assignment
@@ -123,6 +133,7 @@ def grade(job: Job, scratch: str | None = None) -> Outcome:
                        result.get("error", "") or "")
     finally:
         shutil.rmtree(root, ignore_errors=True)
+        shutil.rmtree(kernel_dir, ignore_errors=True)
 
 
 def assignment_gradebook(db_url: str, course_id: str, assignment: str, folder: Path) -> bytes:

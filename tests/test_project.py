@@ -16,7 +16,8 @@ ASSIGNMENTS = paths.assignments()
 
 
 def _spec(requirement: str) -> tuple[str, str]:
-    name, spec = re.fullmatch(r"\s*([A-Za-z0-9_.\-]+)\s*(.*)", requirement).groups()
+    # pip extras (psycopg[binary]) have no conda spelling: conda's package includes them
+    name, spec = re.fullmatch(r"\s*([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?\s*(.*)", requirement).groups()
     return name.lower().replace("_", "-"), spec.replace(" ", "")
 
 

@@ -1,0 +1,182 @@
+"""``course grade``: a class with hostile students is graded correctly, in parallel, resumably.
+
+One class (ordinary and hostile students of assignment 12) is graded once by the real command
+with two workers; every hostile student gets the grade its catalog entry states, and the ordinary
+students get exactly what plain ``nbgrader autograde`` gives them.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course import classroom, grading, hostile, leaks, paths, pipeline
+
+ASSIGNMENT = hostile.ASSIGNMENT
+LIMITS = ["--budget", "30", "--cell-timeout", "8", "--memory-mb", "1536"]
+ORDINARY = [classroom.perfect(), classroom.blank(), *classroom.one_per_mistake(ASSIGNMENT)[:2]]
+
+
+def new_course(root: Path, hostile_entries=hostile.CATALOG, ordinary=ORDINARY) -> pipeline.CourseDir:
+    course = pipeline.make_course(root, [ASSIGNMENT])
+    release_dir = pipeline.generate_release(course, ASSIGNMENT)
+    for student in ordinary:
+        pipeline.submit(course, student.id, ASSIGNMENT, classroom.submission(
+            student, release_dir, paths.SOURCE / ASSIGNMENT))
+    for entry in hostile_entries:
+        folder = root / "submitted" / entry.student / ASSIGNMENT
+        folder.mkdir(parents=True)
+        for name, data in hostile.files(entry).items():
+            (folder / name).write_bytes(data)
+    return course
+
+
+def course_grade(course: pipeline.CourseDir, *args: str, **popen) -> subprocess.CompletedProcess:
+    env = {**os.environ, "MDL_GRADEBOOK_URL": course.db_url}
+    return subprocess.run([sys.executable, "-m", "course", "grade", str(course.root), *LIMITS, *args],
+                          env=env, capture_output=True, text=True, timeout=900, **popen)
+
+
+def report(course: pipeline.CourseDir) -> dict[str, dict]:
+    data = json.loads((course.root / grading.STATE / grading.REPORT).read_text())
+    return {line["student"]: line for line in data["submissions"]}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    course = new_course(tmp_path_factory.mktemp("class") / "course")
+    run = course_grade(course, "--workers", "2")
+    return course, run, pipeline.cell_scores(course, ASSIGNMENT), report(course)
+
+
+@pytest.fixture(scope="module")
+def plain(tmp_path_factory):
+    """The ordinary students graded by plain nbgrader, for comparison."""
+    course = new_course(tmp_path_factory.mktemp("plain") / "course", hostile_entries=[])
+    pipeline.autograde(course, ASSIGNMENT)
+    return pipeline.cell_scores(course, ASSIGNMENT)
+
+
+def test_command_reports_progress_and_summary(graded):
+    _, run, _, _ = graded
+    total = len(ORDINARY) + len(hostile.CATALOG)
+    assert f"[1/{total - 2}]" in run.stdout or f"/{total - 2}]" in run.stdout, run.stdout[-2000:]
+    assert f"{total} submission(s): {total} graded, 0 with errors." in run.stdout, run.stdout[-3000:]
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+
+
+def test_ordinary_students_get_what_plain_nbgrader_gives(graded, plain):
+    _, _, scores, _ = graded
+    for student in ORDINARY:
+        assert scores[student.id] == plain[student.id], student.id
+    assert sum(c.score for c in scores["perfect"]) == sum(c.max_score for c in scores["perfect"])
+    assert sum(c.score for c in scores["blank"]) == 0
+
+
+@pytest.mark.parametrize("entry", hostile.CATALOG, ids=[e.id for e in hostile.CATALOG])
+def test_hostile_submission(graded, entry):
+    _, _, scores, lines = graded
+    cells = scores[entry.student]
+    assert cells, f"{entry.student} was not graded"
+    for cell in cells:
+        if hostile.ALL in entry.lose:
+            assert cell.score == 0, (entry.id, cell)
+        elif cell.grade_id in entry.lose:
+            assert cell.score < cell.max_score, (entry.id, cell)
+        else:
+            assert cell.score == cell.max_score, (entry.id, cell)
+    line = lines[entry.student]
+    said = " ".join(line["notes"]) + " " + " ".join(line["failed_cells"].values())
+    assert entry.report in said, (entry.id, said)
+    assert line["status"] == "graded"
+
+
+def test_huge_output_is_cut_in_the_autograded_notebook(graded):
+    course, _, _, _ = graded
+    path = course.root / "autograded" / "h-huge-output" / ASSIGNMENT / hostile.NOTEBOOK
+    assert path.stat().st_size < 1_000_000
+
+
+def test_snooping_student_finds_nothing_and_changes_nothing(graded):
+    course, _, scores, _ = graded
+    notebook = nbformat.read(course.root / "autograded" / "h-snoops-relative" / ASSIGNMENT /
+                             hostile.NOTEBOOK, as_version=4)
+    printed = "\n".join(str(o.get("text", "")) for c in notebook.cells for o in c.get("outputs", []))
+    secrets = leaks.all_secret_lines(paths.SOURCE / ASSIGNMENT)
+    assert not [s for s in secrets if s in printed]
+    assert all(scores[s.id] for s in ORDINARY)      # nobody's grades were deleted
+
+
+def test_rerun_is_idempotent(graded):
+    course, _, scores, _ = graded
+    again = course_grade(course, "--workers", "2")
+    assert "Grading 0 submission(s)" in again.stdout, again.stdout[-2000:]
+    assert pipeline.cell_scores(course, ASSIGNMENT) == scores
+
+
+def test_one_worker_gives_the_same_grades_as_two(graded, tmp_path):
+    _, _, scores, _ = graded
+    chosen = [e for e in hostile.CATALOG if e.id in {"os-exit", "memory-hog", "duplicated-cell",
+                                                      "patched-checks", "invalid-json"}]
+    course = new_course(tmp_path / "course", chosen)
+    run = course_grade(course, "--workers", "1")
+    assert run.returncode == 0, run.stdout[-2000:]
+    sequential = pipeline.cell_scores(course, ASSIGNMENT)
+    assert sequential == {k: v for k, v in scores.items() if k in sequential}
+
+
+def _grading_processes(parent: int) -> list:
+    import psutil
+    return [p for p in psutil.Process(parent).children(recursive=True)
+            if "multiprocessing" in " ".join(p.cmdline())
+            and "resource_tracker" not in " ".join(p.cmdline())]
+
+
+def test_interrupted_and_killed_runs_resume_to_the_same_grades(graded, tmp_path):
+    _, _, scores, _ = graded
+    ordinary = ORDINARY + classroom.one_per_mistake(ASSIGNMENT)[2:4]
+    course = new_course(tmp_path / "course", [], ordinary)
+    env = {**os.environ, "MDL_GRADEBOOK_URL": course.db_url}
+    command = [sys.executable, "-m", "course", "grade", str(course.root), *LIMITS, "--workers", "2"]
+
+    # A grading worker is killed mid-run: Dask restarts it and the submission is graded again.
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not _grading_processes(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    time.sleep(3)
+    _grading_processes(process.pid)[0].kill()
+    # Then Ctrl-C once the first result is in: the run stops cleanly and can be resumed.
+    first = process.stdout.readline()
+    while first and not first.startswith("["):
+        first = process.stdout.readline()
+    process.send_signal(signal.SIGINT)
+    out, _ = process.communicate(timeout=300)
+    partial = pipeline.cell_scores(course, ASSIGNMENT)
+    done = {p.stem for p in (course.root / grading.STATE / "done" / ASSIGNMENT).glob("*.json")}
+    assert done and len(done) < len(ordinary), out
+    for student in done:            # whatever was recorded as done is complete in the gradebook
+        assert partial[student] == scores.get(student, partial[student]) and partial[student]
+
+    resumed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert resumed.returncode == 0, resumed.stdout[-2000:]
+    assert f"{len(done)} unchanged since the last run" in resumed.stdout
+    final = pipeline.cell_scores(course, ASSIGNMENT)
+    for student in ORDINARY:
+        assert final[student.id] == scores[student.id]
+    assert all(final[s.id] for s in ordinary)
+
+
+def test_grading_a_course_without_submissions_says_so(tmp_path):
+    course = pipeline.make_course(tmp_path / "course", [ASSIGNMENT])
+    pipeline.generate_release(course, ASSIGNMENT)
+    run = course_grade(course)
+    assert "Grading 0 submission(s)" in run.stdout and run.returncode == 0

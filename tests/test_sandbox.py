@@ -1,0 +1,168 @@
+"""The grading sandbox: a submission can read or change nothing but its own working copy.
+
+Students who attack the grading machine (wipe the gradebook, read source/ and other students'
+work, write outside their folder, open connections, fork without end) are graded next to
+ordinary students by ``course grade``. Every attack fails, the ordinary students get exactly the
+grades of a run without the attackers, and nothing secret reaches any notebook or feedback page.
+Without the sandbox (``--unsandboxed``) the same kind of attack succeeds, which shows the tests
+can fail.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+
+import nbformat
+import pytest
+
+from course import classroom, hostile, leaks, paths, pipeline, sandbox
+
+ASSIGNMENT = hostile.ASSIGNMENT
+ORDINARY = [classroom.perfect(), classroom.blank(), classroom.one_per_mistake(ASSIGNMENT)[0]]
+POSTGRES = os.environ.get("MDL_TEST_POSTGRES_URL")
+
+pytestmark = pytest.mark.skipif(bool(sandbox.check()) and not os.environ.get("MDL_REQUIRE_SANDBOX"),
+                                reason="no sandbox here: " + "; ".join(sandbox.check()))
+
+
+def submit_files(course: pipeline.CourseDir, entry: hostile.Hostile) -> None:
+    folder = course.root / "submitted" / entry.student / ASSIGNMENT
+    folder.mkdir(parents=True)
+    for name, data in hostile.files(entry).items():
+        (folder / name).write_bytes(data)
+
+
+def new_course(root, gradebook_url=None) -> pipeline.CourseDir:
+    course = pipeline.make_course(root, [ASSIGNMENT], gradebook_url=gradebook_url)
+    release_dir = pipeline.generate_release(course, ASSIGNMENT)
+    for student in ORDINARY:
+        pipeline.submit(course, student.id, ASSIGNMENT, classroom.submission(
+            student, release_dir, paths.SOURCE / ASSIGNMENT))
+    return course
+
+
+class Listener:
+    """A TCP server on loopback that records whether anyone connected."""
+
+    def __init__(self):
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.connections = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                self.server.accept()[0].close()
+            except OSError:
+                return
+            self.connections += 1
+
+
+def _database(url):
+    import psycopg
+    import uuid
+
+    name = f"mdl_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"),
+                         autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def attacked(request, tmp_path_factory):
+    if request.param == "postgresql" and not POSTGRES:
+        if os.environ.get("MDL_REQUIRE_POSTGRES"):
+            pytest.fail("MDL_REQUIRE_POSTGRES is set but MDL_TEST_POSTGRES_URL is not")
+        pytest.skip("no PostgreSQL server: eval \"$(bash .ci/postgres)\" starts one")
+    url = _database(POSTGRES) if request.param == "postgresql" else None
+    reference = new_course(tmp_path_factory.mktemp("reference") / "course",
+                           _database(POSTGRES) if url else None)
+    assert pipeline.grade(reference, "--workers", "2").returncode == 0
+    course = new_course(tmp_path_factory.mktemp("attacked") / "course", url)
+    listener = Listener()
+    attacks = hostile.sandbox_attacks(str(course.root), "perfect", db_url=url or POSTGRES,
+                                      catalog=str(paths.MISCONCEPTIONS / f"{ASSIGNMENT}.toml"),
+                                      port=listener.port)
+    for entry in attacks:
+        submit_files(course, entry)
+    run = pipeline.grade(course, "--workers", "2")
+    pipeline.generate_feedback(course, ASSIGNMENT)
+    return course, reference, attacks, run, listener
+
+
+def outputs(course, student) -> str:
+    path = course.root / "autograded" / student / ASSIGNMENT / hostile.NOTEBOOK
+    notebook = nbformat.read(path, as_version=4)
+    return "\n".join(str(o.get("text", "")) + str(o.get("evalue", ""))
+                     for c in notebook.cells for o in c.get("outputs", []))
+
+
+def test_the_class_gets_the_grades_of_a_run_without_attackers(attacked):
+    course, reference, attacks, run, _ = attacked
+    assert "Sandbox: bubblewrap" in run.stdout, run.stdout[-2000:] + run.stderr[-2000:]
+    assert run.returncode == 0, run.stdout[-3000:]
+    scores = pipeline.cell_scores(course, ASSIGNMENT)
+    expected = pipeline.cell_scores(reference, ASSIGNMENT)
+    for student in ORDINARY:
+        assert scores[student.id] == expected[student.id], student.id
+    for entry in attacks:     # the attack failed inside the answer cell: the answers still count
+        assert sum(c.score for c in scores[entry.student]) == 35, entry.id
+
+
+def test_every_attack_failed(attacked):
+    course, _, attacks, _, listener = attacked
+    for entry in attacks:
+        said = outputs(course, entry.student)
+        assert "ATTACK FAILED" in said or entry.id == "fork-bomb", (entry.id, said[-1500:])
+        for success in ("WIPED", "WROTE", "CONNECTED"):
+            assert success not in said, (entry.id, said[-1500:])
+    assert listener.connections == 0
+    assert not list(course.root.rglob("PWNED.txt"))
+    forked = [line for line in outputs(course, "h-fork-bomb").splitlines() if "FORKED" in line]
+    assert forked and int(forked[0].split()[-1]) < 64, forked
+
+
+def test_nothing_secret_reaches_notebooks_or_feedback(attacked):
+    course, _, attacks, _, _ = attacked
+    secrets = leaks.all_secret_lines(paths.SOURCE / ASSIGNMENT)
+    catalog_lines = {line.strip() for line in (paths.MISCONCEPTIONS / f"{ASSIGNMENT}.toml")
+                     .read_text().splitlines() if len(line.strip()) > 30}
+    for entry in attacks:
+        printed = outputs(course, entry.student)
+        assert not [s for s in secrets if s in printed], entry.id
+        assert not [s for s in catalog_lines if s in printed], entry.id
+    hidden = {s for s, origin in secrets.items() if origin.startswith("hidden")}
+    for page in (course.root / "feedback").rglob("*.html"):
+        text = leaks.visible_text(page.read_text())
+        assert not [s for s in hidden if s in text], page
+
+
+def test_without_the_sandbox_the_same_attack_succeeds(tmp_path):
+    """Proof that the attack tests can fail: unsandboxed, a student writes next to the gradebook."""
+    course = pipeline.make_course(tmp_path / "course", [ASSIGNMENT])
+    pipeline.generate_release(course, ASSIGNMENT)
+    entry = next(e for e in hostile.sandbox_attacks(str(course.root), "nobody")
+                 if e.id == "write-files")
+    submit_files(course, entry)
+    run = pipeline.grade(course, "--unsandboxed", "--workers", "1")
+    assert "UNSANDBOXED" in run.stderr
+    assert (course.root / "PWNED.txt").exists()
+
+
+def test_grading_refuses_without_a_sandbox(tmp_path):
+    """A machine without bubblewrap: `course grade` refuses and says why."""
+    course = new_course(tmp_path / "course")
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    os.symlink(sys.executable, bare / "python3")
+    env = {**os.environ, "PATH": str(bare), "MDL_GRADEBOOK_URL": course.db_url}
+    run = subprocess.run([sys.executable, "-m", "course", "grade", str(course.root),
+                          "--workers", "1"], env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "Refusing to grade" in run.stderr and "bubblewrap is not installed" in run.stderr
+    assert not pipeline.cell_scores(course, ASSIGNMENT)["perfect"]
