@@ -35,6 +35,7 @@ from . import integrity
 
 # Names of the error outputs this module writes: the grading report looks for them.
 KERNEL_DIED = "KernelDied"
+KERNEL_RESTARTED = "KernelRestarted"
 BUDGET_USED_UP = "TimeBudgetExceeded"
 
 
@@ -55,6 +56,17 @@ class LimitedKernelManager(AsyncKernelManager):
     scratch = Unicode("", help="Private folder of the kernel: connection file, Unix sockets, "
                                "caches. Required with bwrap, whose kernel has no network."
                       ).tag(config=True)
+
+    async def _async_interrupt_kernel(self):
+        if self.sandbox == "bwrap" and self.has_kernel:
+            # A SIGINT would reach bubblewrap, not the kernel inside it: ask the kernel itself,
+            # as jupyter_client does for kernels whose spec says interrupt_mode "message".
+            self._connect_control_socket()
+            self.session.send(self._control_socket, self.session.msg("interrupt_request", {}))
+            return
+        await super()._async_interrupt_kernel()
+
+    interrupt_kernel = _async_interrupt_kernel
 
     def format_kernel_cmd(self, extra_arguments=None):
         command = super().format_kernel_cmd(extra_arguments)
@@ -119,16 +131,16 @@ class BudgetedExecute(Execute):
             return cell, resources
         except Exception as failure:    # DeadKernelError, or a protocol error after a fork
             self._dead_cells.add(index)
-            if not isinstance(failure, DeadKernelError):
-                reason = (f"its connection to the grader broke ({type(failure).__name__}), "
-                          "for example because the code forked the kernel process")
-            elif self._remaining() <= 0:
-                reason = "the time budget was used up"
+            if isinstance(failure, DeadKernelError):
+                name, what = KERNEL_DIED, "the kernel died while running this cell: " + (
+                    "the time budget was used up" if self._remaining() <= 0 else
+                    "the code exited the Python process, crashed it or hit a resource limit")
             else:
-                reason = "the code exited the Python process, crashed it or hit a resource limit"
+                name, what = KERNEL_RESTARTED, (
+                    f"the kernel stopped answering ({type(failure).__name__}): an endless loop "
+                    "that ignores interrupts, or code that forked the kernel")
             cell.outputs.append(error_output(
-                KERNEL_DIED, f"the kernel died while running this cell: {reason}. "
-                "The kernel was restarted and the cells above were run again."))
+                name, f"{what}. The kernel was restarted and the cells above were run again."))
             self._restart(index)
             return cell, resources
 

@@ -49,6 +49,7 @@ IMPORT_PREPROCESSORS = [
 # Error names in executed outputs, and what they mean for the report.
 REASONS = {
     execute.KERNEL_DIED: "the kernel died",
+    execute.KERNEL_RESTARTED: "the kernel stopped answering and was restarted",
     execute.BUDGET_USED_UP: "not run: time budget used up",
     "CellTimeoutError": "timed out",
     "MemoryError": "ran out of memory",

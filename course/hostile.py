@@ -28,6 +28,7 @@ class Hostile:
     build: Callable[[nbformat.NotebookNode], dict[str, bytes]]
     lose: frozenset[str] = frozenset()        # graded cells that must lose points (ALL: total 0)
     report: str = ""                           # phrase expected in the report line
+    maybe: frozenset[str] = frozenset()        # may lose points or not (timing decides)
     heavy: bool = False                        # uses up a time budget: kept out of benchmarks
 
     @property
@@ -50,6 +51,14 @@ def _one(nb: nbformat.NotebookNode, name: str = NOTEBOOK) -> dict[str, bytes]:
 def _append(grade_id: str, code: str) -> Callable:
     def build(nb):
         _cell(nb, grade_id).source += "\n" + code
+        return _one(nb)
+    return build
+
+
+def _slow(cells: set[str]) -> Callable:
+    def build(nb):
+        for grade_id in cells:
+            _cell(nb, grade_id).source += "\nimport time\ntime.sleep(7)"
         return _one(nb)
     return build
 
@@ -162,8 +171,16 @@ CATALOG = [
     Hostile("loop-ignores-interrupt", "an endless loop that ignores Ctrl-C: only a kill stops it",
             _append("ndcg_at_k", "import signal\n\ndef ndcg_at_k(*args, **kwargs):\n"
                     "    signal.signal(signal.SIGINT, signal.SIG_IGN)\n    while True:\n        pass"),
-            frozenset({"test_ndcg_at_k"} | QUESTION_TESTS),
-            "time budget", heavy=True),
+            frozenset({"test_ndcg_at_k"}), "restarted", heavy=True),
+    Hostile("slow-everywhere", "every answer from precision_recall_f1 to total_cost sleeps 7 s: "
+            "the notebook's time budget runs out",
+            _slow({"precision_recall_f1", "f1_average", "majority_baseline_accuracy",
+                   "roc_points", "auc_trapezoid", "total_cost"}),
+            frozenset({"test_total_cost", "test_best_threshold", "test_average_precision",
+                       "test_mean_average_precision", "test_ndcg_at_k"} | QUESTION_TESTS),
+            "time budget", heavy=True,
+            maybe=frozenset({"test_majority_baseline_accuracy", "test_roc_points",
+                             "test_auc_trapezoid"})),
     Hostile("memory-hog", "allocates far more memory than allowed",
             _append("precision_recall_f1", "_right = precision_recall_f1\n"
                     "def precision_recall_f1(*args, **kwargs):\n"
