@@ -6,21 +6,19 @@ command's configuration (``course.grading``), never from ``nbgrader_config.py``,
 
 * ``BudgetedExecute`` gives the whole notebook one time budget instead of a timeout per cell
   (upstream: an infinite loop costs the cell timeout once per test cell that calls it), and
-  survives a dead kernel: the cell that killed it gets an error output, the kernel is restarted,
-  the cells before it are replayed to rebuild the state, and grading goes on, so later exercises
-  still earn their points.
+  survives a kernel that dies or stops answering: the cell responsible gets an error output, the
+  kernel is restarted, the cells before it are replayed to rebuild the state, and grading goes
+  on, so later exercises still earn their points. After each test cell it runs the tamper probe
+  of ``course.integrity``.
 * ``LimitedKernelManager`` starts the kernel through ``python -m course.sandbox``, which caps
-  memory, CPU time and file size with rlimits (and, when asked, isolates it; see that module).
-
-``ReplayExecution`` stands in for ``Execute`` when the grades are written to the course's own
-gradebook: the notebook was already executed by a worker, so its outputs are reused as they are.
+  memory, CPU time and file size with rlimits and, with ``sandbox="bwrap"``, confines it (see
+  that module); such a kernel is interrupted by message, since a signal would reach bubblewrap.
 """
 from __future__ import annotations
 
 import sys
 import threading
 import time
-from pathlib import Path
 
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
@@ -28,7 +26,7 @@ from jupyter_core.utils import run_sync
 from nbclient.exceptions import DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader import utils
-from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from nbgrader.preprocessors import Execute
 from traitlets import Float, Integer, Unicode
 
 from . import integrity
@@ -173,25 +171,3 @@ class BudgetedExecute(Execute):
                 self.kc.stop_channels()
                 self.start_new_kernel_client()
                 return
-
-
-class ReplayExecution(NbGraderPreprocessor):
-    """Use the outputs a grading worker already produced instead of executing again.
-
-    The worker ran the same sanitising preprocessors on the same input, so its notebook has the
-    same cells; the check on grade ids guards against a mismatch all the same.
-    """
-
-    results_dir = Unicode(help="Folder holding <student>/<assignment>/<notebook>.ipynb").tag(
-        config=True)
-
-    def preprocess(self, nb, resources):
-        info = resources["nbgrader"]
-        path = Path(self.results_dir) / info["student"] / info["assignment"] / (
-            info["notebook"] + ".ipynb")
-        executed = nbformat.read(path, as_version=nbformat.NO_CONVERT)
-        ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
-        replayed = [c.metadata.get("nbgrader", {}).get("grade_id") for c in executed.cells]
-        if ids != replayed:
-            raise RuntimeError(f"worker result for {path} does not match the submission's cells")
-        return executed, resources

@@ -3,14 +3,14 @@
 Upstream ``nbgrader autograde`` grades one submission after another in one process; one bad
 submission can stop the batch, a runaway one can stall it, and nothing shows progress. Here:
 
-1. every submission is checked and, where safe, repaired into ``grading/staged/``
-   (``course.repair``); the student's own files are left as they were;
+1. every submission is checked and, where safe, repaired (``course.repair``); the repaired copy
+   is what gets graded, the student's own files are left as they were;
 2. workers execute the submissions side by side (``course.worker``; a Dask cluster: local
    processes by default, or an existing scheduler for many machines), each kernel with its own
    time budget and memory limit (``course.execute``);
-3. as each result arrives, this process alone writes it to the course's gradebook with nbgrader's
-   own autograde (outputs replayed instead of executing again), so the gradebook ends exactly as a
-   sequential run would leave it, whatever the number of workers or the order of completion;
+3. as each result arrives, this process alone copies the grades nbgrader saved in the worker's
+   private gradebook into the course's gradebook (one transaction per submission), so it ends
+   exactly as a sequential run would leave it, whatever the number of workers or the order;
 4. a report lists every student's score, the cells that lost points and why.
 
 A submission whose files have not changed since it was last imported is skipped (``--force``
@@ -35,17 +35,6 @@ from . import execute, integrity, repair, sandbox, worker
 
 STATE = "grading"              # working folder in the course root (nbgrader skips hidden ones)
 REPORT = "report.json"
-# After the worker's execution, the course's own gradebook is written by these (nbgrader's
-# autograde list with Execute replaced by the worker's outputs).
-IMPORT_PREPROCESSORS = [
-    "course.execute.ReplayExecution",
-    "nbgrader.preprocessors.IgnorePattern",
-    "nbconvert.preprocessors.ClearMetadataPreprocessor",
-    "nbgrader.preprocessors.LimitOutput",
-    "nbgrader.preprocessors.SaveAutoGrades",
-    "nbgrader.preprocessors.AssignLatePenalties",
-    "nbgrader.preprocessors.CheckCellMetadata",
-]
 # Error names in executed outputs, and what they mean for the report.
 REASONS = {
     execute.KERNEL_DIED: "the kernel died",
@@ -100,17 +89,6 @@ class Course:
         return {p.relative_to(source).as_posix(): p.read_bytes() for p in sorted(source.rglob("*"))
                 if p.is_file() and p.suffix != ".ipynb" and ".ipynb_checkpoints" not in p.parts}
 
-    def import_api(self, results: Path):
-        """nbgrader's API on this course, set to replay worker results from ``results``."""
-        from nbgrader.apps import NbGraderAPI
-        from nbgrader.coursedir import CourseDirectory
-
-        config = self.config.copy()
-        config.CourseDirectory.submitted_directory = f"{STATE}/staged"
-        config.Autograde.autograde_preprocessors = IMPORT_PREPROCESSORS
-        config.ReplayExecution.results_dir = str(results)
-        return NbGraderAPI(CourseDirectory(config=config), config=config)
-
 
 def digest(files: dict[str, bytes], limits: worker.Limits) -> str:
     h = hashlib.sha256(json.dumps(asdict(limits), sort_keys=True).encode())
@@ -141,6 +119,7 @@ def score_line(course: Course, line: Line, executed: dict[str, nbformat.Notebook
             submission = gradebook.find_submission(line.assignment, line.student)
         except MissingEntry:
             line.status = "error"
+            line.notes.append("no grades in the gradebook")
             return
         line.score, line.max_score = float(submission.score), float(submission.max_score)
         for notebook in submission.notebooks:
@@ -216,8 +195,7 @@ def grade_class(root: Path, assignments: list[str] | None = None,
     worker.ensure_tools_on_path()
     course = Course(root)
     workers = workers or os.cpu_count() or 1
-    staged, results, done = (course.state / "staged", course.state / "results",
-                             course.state / "done")
+    done = course.state / "done"
     started = time.monotonic()
     course.state.mkdir(exist_ok=True)
     say = (lambda *a: None) if quiet else (lambda *a: print(*a, flush=True))
@@ -226,6 +204,7 @@ def grade_class(root: Path, assignments: list[str] | None = None,
     lines: dict[tuple[str, str], Line] = {}
     jobs: list[worker.Job] = []
     templates: dict[str, bytes] = {}
+    support: dict[str, dict[str, bytes]] = {}
     for assignment, student in course.submissions(assignments, students):
         line = lines[(assignment, student)] = Line(assignment, student)
         fixed = repair.repair_submission(course.root / "submitted" / student / assignment,
@@ -242,17 +221,14 @@ def grade_class(root: Path, assignments: list[str] | None = None,
         if assignment not in templates:
             templates[assignment] = worker.assignment_gradebook(
                 course.db_url, course.course_id, assignment, course.state)
-        target = staged / student / assignment
-        shutil.rmtree(target, ignore_errors=True)
-        worker._write(target, fixed.files)
-        jobs.append(worker.Job(assignment, student, fixed.files, course.support_files(assignment),
+            support[assignment] = course.support_files(assignment)
+        jobs.append(worker.Job(assignment, student, fixed.files, support[assignment],
                                course.config_text, templates[assignment], limits, key))
     skipped = sum(line.status == "skipped" for line in lines.values())
     say(f"Grading {len(jobs)} submission(s) on {scheduler or f'{workers} local worker(s)'}; "
         f"{skipped} unchanged since the last run.")
 
-    # 2 + 3. execute in parallel, import one by one as results arrive
-    apis = {}
+    # 2 + 3. execute in parallel, save one by one as results arrive
     if jobs:
         from dask.distributed import as_completed
 
@@ -270,11 +246,9 @@ def grade_class(root: Path, assignments: list[str] | None = None,
                     try:
                         outcome = future.result()
                     except Exception as err:          # the worker itself failed (not the student)
-                        outcome = worker.Outcome(job.assignment, job.student, {}, False, "", 0.0,
-                                                 f"{type(err).__name__}: {err}")
-                    if job.assignment not in apis:
-                        apis[job.assignment] = course.import_api(results)
-                    import_outcome(course, apis[job.assignment], outcome, line, results)
+                        outcome = worker.Outcome(job.assignment, job.student, {}, None, False,
+                                                 "", 0.0, f"{type(err).__name__}: {err}")
+                    save_outcome(course, outcome, line)
                     record = done / job.assignment / f"{job.student}.json"
                     record.parent.mkdir(parents=True, exist_ok=True)
                     if line.status == "graded":
@@ -300,30 +274,45 @@ def grade_class(root: Path, assignments: list[str] | None = None,
     return report
 
 
-def import_outcome(course: Course, api, outcome: worker.Outcome, line: Line, results: Path) -> None:
-    """Write one worker result into the course's gradebook through nbgrader's autograde."""
+def save_outcome(course: Course, outcome: worker.Outcome, line: Line) -> None:
+    """Write one worker's result into the course: the autograded folder, then the grades nbgrader
+    saved in the worker's gradebook, copied field by field into the course's gradebook in one
+    transaction (a Ctrl-C cannot leave a student half-saved)."""
     line.seconds = round(outcome.seconds, 1)
-    folder = results / outcome.student / outcome.assignment
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    for name, data in outcome.notebooks.items():
-        (folder / name).write_bytes(data)
-    if not outcome.notebooks and not outcome.ok:
+    if outcome.grades is None:
         line.status = "error"
-        line.notes.append(f"could not be executed: {outcome.error.strip().splitlines()[-1:]}")
+        line.notes.append(f"could not be graded: {last_line(outcome.error)}")
         return
+    folder = course.root / "autograded" / outcome.student / outcome.assignment
+    shutil.rmtree(folder, ignore_errors=True)
+    worker.write_files(folder, outcome.files)
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        result = api.autograde(outcome.assignment, outcome.student, force=True, create=True)
+        with Gradebook(course.db_url, course.course_id) as gradebook:
+            gradebook.update_or_create_student(outcome.student)
+            submission = gradebook.update_or_create_submission(
+                outcome.assignment, outcome.student, timestamp=outcome.grades["timestamp"])
+            for notebook in submission.notebooks:
+                saved = outcome.grades["notebooks"][notebook.name]
+                notebook.late_submission_penalty = saved["late_submission_penalty"]
+                for grade in notebook.grades:
+                    grade.auto_score = saved["auto_scores"][grade.name]
+                    # as nbgrader's SaveAutoGrades: a manual score, or none at all, needs review
+                    grade.needs_manual_grade = (grade.manual_score is not None
+                                                or grade.auto_score is None)
+                for comment in notebook.comments:
+                    comment.auto_comment = saved["auto_comments"][comment.name]
+            gradebook.db.commit()
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-    if not result.get("success"):
-        line.status = "error"
-        line.notes.append("nbgrader could not save the grades: "
-                          + (result.get("error") or "").strip().splitlines()[-1:][0]
-                          if result.get("error") else "nbgrader could not save the grades")
-    executed = {n: nbformat.reads(d.decode(), as_version=4) for n, d in outcome.notebooks.items()}
+    executed = {name: nbformat.reads(data.decode(), as_version=4)
+                for name, data in outcome.files.items() if name.endswith(".ipynb")}
     score_line(course, line, executed)
+
+
+def last_line(text: str | None) -> str:
+    lines = (text or "").strip().splitlines()
+    return lines[-1] if lines else "no details"
 
 
 def score_missing(course: Course, line: Line) -> None:

@@ -22,12 +22,19 @@ WATCHED = ("numpy", "numpy.linalg", "numpy.random", "pandas", "matplotlib.pyplot
 PROBE = '''
 def _mdl_scan(watched=%r):
     import os, sys, types, importlib.util
-    roots = {os.path.realpath(p) + os.sep for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
-    spec = importlib.util.find_spec("course")
-    if spec and spec.origin:
-        roots.add(os.path.dirname(os.path.dirname(os.path.realpath(spec.origin))) + os.sep)
-    trusted = lambda path: path.startswith("<frozen ") or any(
-        os.path.realpath(path).startswith(r) for r in roots)
+    # Verified (module, name) -> object, and realpath results, kept between runs: only what
+    # changed since the last test cell is examined again.
+    seen, real = globals().setdefault("_mdl_probe_state", ({}, {}))
+    if not real:
+        roots = {os.path.realpath(p) + os.sep for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+        spec = importlib.util.find_spec("course")
+        if spec and spec.origin:
+            roots.add(os.path.dirname(os.path.dirname(os.path.realpath(spec.origin))) + os.sep)
+        real["roots"] = tuple(roots)
+    def trusted(path):
+        if path not in real:
+            real[path] = path.startswith("<frozen ") or os.path.realpath(path).startswith(real["roots"])
+        return real[path]
     found = []
     for name in watched:
         module = sys.modules.get(name)
@@ -38,9 +45,12 @@ def _mdl_scan(watched=%r):
             found.append(name)
             continue
         for attr, value in list(vars(module).items()):
-            code = getattr(value, "__code__", None)
-            if isinstance(value, types.FunctionType) and not trusted(code.co_filename):
+            if seen.get((name, attr)) is value:
+                continue
+            if isinstance(value, types.FunctionType) and not trusted(value.__code__.co_filename):
                 found.append(name + "." + attr)
+            else:
+                seen[(name, attr)] = value
     return sorted(set(found))
 _mdl_tampered = _mdl_scan()
 del _mdl_scan

@@ -149,6 +149,17 @@ def _prepare(workdir: str, scratch: str, uid: int | None) -> None:
                     os.lchown(name, uid, uid)
 
 
+def die_with_parent() -> None:
+    """Ask Linux to kill this process (the kernel, after exec) when the grading worker dies,
+    so a killed worker leaves no orphaned kernel behind."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, 9)   # PR_SET_PDEATHSIG, SIGKILL
+    except (OSError, AttributeError):
+        pass
+
+
 def become(uid: int, max_processes: int, command: list[str]) -> None:
     """Inside the sandbox: drop root for ``uid`` with a process cap, then run the kernel."""
     os.setgroups([])
@@ -175,6 +186,7 @@ def main(argv: list[str] | None = None) -> None:
         become(args.become, args.max_processes, command)
     for name in THREAD_VARIABLES:
         os.environ[name] = "1"
+    die_with_parent()
     if args.sandbox == "bwrap":
         if not args.scratch:
             parser.error("--sandbox bwrap needs --scratch")

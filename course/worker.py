@@ -2,12 +2,13 @@
 
 A worker gets everything it needs in one picklable ``Job`` (the submission's files, the course's
 ``nbgrader_config.py``, and a small SQLite gradebook holding only the assignment's cells) and
-sends back the executed notebooks in an ``Outcome``. It shares no files and no database with the
-course, so the same function runs in a local process pool or on a Dask cluster of many machines;
-only the coordinator writes to the real gradebook (``course.grading``).
+sends back an ``Outcome``: the autograded folder and the grades nbgrader saved. It shares no files
+and no database with the course, so the same function runs in a local process pool or on a Dask
+cluster of many machines; only the coordinator writes to the real gradebook (``course.grading``).
 
-Inside, the worker runs nbgrader's own ``autograde`` (its sanitising preprocessors, then
-``course.execute.BudgetedExecute``) in a throw-away course directory.
+Inside, the worker runs nbgrader's own ``autograde`` in a throw-away course directory, with
+nbgrader's preprocessors in nbgrader's order, ``Execute`` replaced by
+``course.execute.BudgetedExecute``.
 """
 from __future__ import annotations
 
@@ -23,12 +24,15 @@ from pathlib import Path
 from nbgrader.api import Gradebook
 
 CONFIG_NAME = "nbgrader_config.py"
-# What a worker runs after sanitising: execution and output clean-up, no gradebook writes.
+# nbgrader 0.9.6's Autograde.autograde_preprocessors with Execute replaced.
 WORKER_PREPROCESSORS = [
     "course.execute.BudgetedExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
 ]
 
 
@@ -63,7 +67,8 @@ class Job:
 class Outcome:
     assignment: str
     student: str
-    notebooks: dict[str, bytes]      # executed notebooks by file name
+    files: dict[str, bytes]          # the autograded folder (executed notebooks, timestamp)
+    grades: dict | None              # what nbgrader saved: see saved_grades()
     ok: bool
     log: str
     seconds: float
@@ -81,7 +86,7 @@ def ensure_tools_on_path() -> None:
         os.environ["PATH"] = os.pathsep.join([scripts, os.environ.get("PATH", "")])
 
 
-def _write(folder: Path, files: dict[str, bytes]) -> None:
+def write_files(folder: Path, files: dict[str, bytes]) -> None:
     for name, data in files.items():
         target = (folder / name).resolve()
         if folder.resolve() not in target.parents:
@@ -103,8 +108,8 @@ def grade(job: Job) -> Outcome:
     try:
         (root / CONFIG_NAME).write_text(job.config)
         (root / "gradebook.db").write_bytes(job.gradebook)
-        _write(root / "submitted" / job.student / job.assignment, job.files)
-        _write(root / "source" / job.assignment, job.support)
+        write_files(root / "submitted" / job.student / job.assignment, job.files)
+        write_files(root / "source" / job.assignment, job.support)
         config = PyFileConfigLoader(CONFIG_NAME, path=str(root)).load_config()
         config.CourseDirectory.root = str(root)
         config.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}"
@@ -127,13 +132,28 @@ def grade(job: Job) -> Outcome:
         api = NbGraderAPI(CourseDirectory(config=config), config=config)
         result = api.autograde(job.assignment, job.student, force=True, create=True)
         out = root / "autograded" / job.student / job.assignment
-        notebooks = {p.name: p.read_bytes() for p in sorted(out.glob("*.ipynb"))}
-        return Outcome(job.assignment, job.student, notebooks, bool(result.get("success")),
-                       result.get("log", ""), time.monotonic() - started,
-                       result.get("error", "") or "")
+        files = {p.relative_to(out).as_posix(): p.read_bytes()
+                 for p in sorted(out.rglob("*")) if p.is_file()}
+        ok = bool(result.get("success"))
+        grades = saved_grades(config.CourseDirectory.db_url, job.assignment, job.student) \
+            if ok else None
+        return Outcome(job.assignment, job.student, files, grades, ok, result.get("log", ""),
+                       time.monotonic() - started, result.get("error", "") or "")
     finally:
         shutil.rmtree(root, ignore_errors=True)
         shutil.rmtree(kernel_dir, ignore_errors=True)
+
+
+def saved_grades(db_url: str, assignment: str, student: str) -> dict:
+    """What nbgrader's autograde saved for one submission, as plain data."""
+    with Gradebook(db_url) as gradebook:
+        submission = gradebook.find_submission(assignment, student)
+        return {"timestamp": submission.timestamp, "notebooks": {
+            notebook.name: {
+                "late_submission_penalty": notebook.late_submission_penalty,
+                "auto_scores": {g.name: g.auto_score for g in notebook.grades},
+                "auto_comments": {c.name: c.auto_comment for c in notebook.comments},
+            } for notebook in submission.notebooks}}
 
 
 def assignment_gradebook(db_url: str, course_id: str, assignment: str, folder: Path) -> bytes:

@@ -1,5 +1,6 @@
-"""The graders are proven through real `nbgrader autograde`: the solution scores full marks, the
-blank release scores zero, and every catalog mistake loses points on the cell it targets."""
+"""The graders are proven through `course grade` (nbgrader's own autograde, every kernel
+sandboxed): the solution scores full marks, the blank release scores zero, and every catalog
+mistake loses points on the cell it targets."""
 from __future__ import annotations
 
 import nbformat

@@ -1,4 +1,5 @@
-"""``course grade``: a class with hostile students is graded correctly, in parallel, resumably.
+"""``course grade``: a class with hostile students is graded correctly, in parallel, resumably,
+on this machine or on an existing Dask cluster.
 
 One class (ordinary and hostile students of assignment 12) is graded once by the real command
 with two workers; every hostile student gets the grade its catalog entry states, and the ordinary
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -182,3 +182,32 @@ def test_grading_a_course_without_submissions_says_so(tmp_path):
     pipeline.generate_release(course, ASSIGNMENT)
     run = course_grade(course)
     assert "Grading 0 submission(s)" in run.stdout and run.returncode == 0
+
+
+def test_an_existing_dask_cluster_grades_the_same(graded, tmp_path):
+    """Scale-out: a scheduler and workers started separately (as on other machines)."""
+    _, _, scores, _ = graded
+    address_file = tmp_path / "scheduler.json"
+    scheduler = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler",
+                                  "--scheduler-file", str(address_file), "--port", "0",
+                                  "--no-dashboard"], stderr=subprocess.DEVNULL)
+    workers = None
+    try:
+        deadline = time.monotonic() + 60
+        while not address_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        address = json.loads(address_file.read_text())["address"]
+        workers = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address,
+                                    "--nworkers", "2", "--nthreads", "1", "--no-dashboard"],
+                                   stderr=subprocess.DEVNULL, cwd=tmp_path)
+        course = new_course(tmp_path / "course", [], ORDINARY[:3])
+        run = course_grade(course, "--scheduler", address)
+        assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+        assert f"on {address}" in run.stdout
+        cluster = pipeline.cell_scores(course, ASSIGNMENT)
+        assert cluster == {k: v for k, v in scores.items() if k in cluster}
+    finally:
+        for process in (workers, scheduler):
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=30)
