@@ -124,8 +124,11 @@ def class_grading(class_size: int = 8, workers: int | None = None) -> str:
             for student in students:
                 pipeline.submit(base, student.id, assignment, classroom.submission(
                     student, release_dir, paths.SOURCE / assignment))
-        for entry in hostile.CATALOG:         # hostile students that plain nbgrader survives too
-            if not entry.heavy and entry.lose != {hostile.ALL}:
+        # Hostile students, except those that use up a time budget, and the snooping one: under
+        # plain nbgrader it deletes the grades of everyone graded before it (issue 6's attack),
+        # which would leave nothing to compare.
+        for entry in hostile.CATALOG:
+            if not entry.heavy and entry.id != "snoops-relative":
                 folder = base.root / "submitted" / entry.student / hostile.ASSIGNMENT
                 folder.mkdir(parents=True)
                 for name, data in hostile.files(entry).items():
@@ -154,6 +157,13 @@ def class_grading(class_size: int = 8, workers: int | None = None) -> str:
     ordinary = {label: {a: {k: v for k, v in by.items() if not k.startswith("h-")}
                         for a, by in per.items()} for label, per in scores.items()}
     same_as_plain = all(s == ordinary["plain nbgrader autograde"] for s in ordinary.values())
+    for label, per in ordinary.items():
+        for assignment, by in per.items():
+            for student, cells in by.items():
+                plain_cells = ordinary["plain nbgrader autograde"][assignment].get(student)
+                if cells != plain_cells:
+                    print(f"differs from plain nbgrader: {label}, {assignment}, {student}: "
+                          f"{sorted(set(map(str, cells)) ^ set(map(str, plain_cells or [])))}")
     parallel = [scores[label] for label in results if label.startswith("course grade")]
     same_parallel = all(s == parallel[0] for s in parallel)
     plain = results["plain nbgrader autograde"][0]

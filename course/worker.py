@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nbgrader.api import Gradebook
+from sqlalchemy import text
 
 CONFIG_NAME = "nbgrader_config.py"
 # nbgrader 0.9.6's Autograde.autograde_preprocessors with Execute replaced.
@@ -160,9 +161,14 @@ def assignment_gradebook(db_url: str, course_id: str, assignment: str, folder: P
     """A SQLite gradebook holding only ``assignment`` and its cells, copied from the course's
     gradebook (SQLite or any other SQLAlchemy URL) through nbgrader's Gradebook API."""
     path = folder / f"template-{assignment}.db"
-    path.unlink(missing_ok=True)
+    empty = folder / "template-empty.db"
     ensure_tools_on_path()
+    if not empty.exists():          # nbgrader runs `alembic` for a new gradebook: only once
+        Gradebook(f"sqlite:///{empty}", course_id).close()
+    shutil.copy(empty, path)
     with Gradebook(db_url, course_id) as source, Gradebook(f"sqlite:///{path}", course_id) as copy:
+        # a throw-away file: no fsync after each of the API's many small commits
+        copy.db.execute(text("PRAGMA synchronous=OFF"))
         found = source.find_assignment(assignment)
         copy.update_or_create_assignment(assignment, duedate=found.duedate)
         for notebook in found.notebooks:
