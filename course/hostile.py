@@ -4,7 +4,8 @@ Each entry damages a perfect submission in one way a real class produces (an end
 crash, edited metadata, a file that is not JSON, replaced library functions, ...) and states what
 the grading command must make of it: which graded cells lose points (all others keep full marks)
 and a phrase the report must show. The tests grade them all in one class run next to ordinary
-students; the benchmark mixes them into its synthetic class.
+students; the benchmark mixes them into its synthetic class. ``sandbox_attacks`` builds the
+submissions that attack the grading machine itself (the gradebook, source/, other students).
 """
 from __future__ import annotations
 
