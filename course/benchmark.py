@@ -80,7 +80,7 @@ def run(assignments: list[str] | None = None, class_size: int = 8) -> str:
 _GRADE = r"""
 import sys
 from pathlib import Path
-from course import grading, worker
+from course import grading
 if __name__ == "__main__":
     report = grading.grade_class(Path(sys.argv[1]), workers=int(sys.argv[2]), quiet=True)
     sys.exit(0 if all(line.status != "error" for line in report) else 1)
