@@ -15,6 +15,8 @@ from pathlib import Path
 
 import nbformat
 
+from .misconceptions import grade_id
+
 # nbgrader metadata a student may not change; restored from the release when it differs.
 PROTECTED_KEYS = ("grade", "solution", "locked", "points", "schema_version", "task")
 
@@ -26,15 +28,11 @@ class Repaired:
     missing: list[str] = field(default_factory=list)   # expected notebooks not graded
 
 
-def _grade_id(cell) -> str | None:
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-
-
 def _release_cells(release: nbformat.NotebookNode) -> tuple[dict, dict]:
     by_grade_id, by_cell_id = {}, {}
     for cell in release.cells:
-        if _grade_id(cell):
-            by_grade_id[_grade_id(cell)] = cell
+        if grade_id(cell):
+            by_grade_id[grade_id(cell)] = cell
             if cell.get("id"):
                 by_cell_id[cell["id"]] = cell
     return by_grade_id, by_cell_id
@@ -49,34 +47,34 @@ def repair_notebook(name: str, nb: nbformat.NotebookNode, release: nbformat.Note
     # A duplicated graded cell: nbgrader keeps the last copy, so the others become plain cells.
     last = {}
     for index, cell in enumerate(nb.cells):
-        if _grade_id(cell):
-            last[_grade_id(cell)] = index
+        if grade_id(cell):
+            last[grade_id(cell)] = index
     for index, cell in enumerate(nb.cells):
-        grade_id = _grade_id(cell)
-        if grade_id and last[grade_id] != index:
+        cell_grade_id = grade_id(cell)
+        if cell_grade_id and last[cell_grade_id] != index:
             del cell.metadata["nbgrader"]
-            notes.append(f"{name}: cell '{grade_id}' appeared more than once; the last copy is "
+            notes.append(f"{name}: cell '{cell_grade_id}' appeared more than once; the last copy is "
                          "graded, earlier copies run as ordinary cells")
 
-    present = {_grade_id(c) for c in nb.cells if _grade_id(c)}
+    present = {grade_id(c) for c in nb.cells if grade_id(c)}
     for cell in nb.cells:
-        grade_id = _grade_id(cell)
-        if grade_id is None:
+        cell_grade_id = grade_id(cell)
+        if cell_grade_id is None:
             # Metadata deleted: recognise the cell by its notebook cell id.
             original = by_cell_id.get(cell.get("id"))
-            if original is not None and _grade_id(original) not in present:
+            if original is not None and grade_id(original) not in present:
                 cell.setdefault("metadata", {})["nbgrader"] = dict(original.metadata.nbgrader)
-                present.add(_grade_id(original))
+                present.add(grade_id(original))
                 notes.append(f"{name}: restored the nbgrader metadata of cell "
-                             f"'{_grade_id(original)}'")
-                grade_id = _grade_id(original)
+                             f"'{grade_id(original)}'")
+                cell_grade_id = grade_id(original)
             else:
                 continue
-        original = by_grade_id.get(grade_id)
+        original = by_grade_id.get(cell_grade_id)
         if original is None:
             continue
         if cell.cell_type != original.cell_type:
-            notes.append(f"{name}: cell '{grade_id}' was changed to {cell.cell_type}; "
+            notes.append(f"{name}: cell '{cell_grade_id}' was changed to {cell.cell_type}; "
                          f"restored to {original.cell_type}")
             cell.cell_type = original.cell_type
             if original.cell_type == "code":
@@ -93,7 +91,7 @@ def repair_notebook(name: str, nb: nbformat.NotebookNode, release: nbformat.Note
                 else:
                     meta.pop(key, None)
             notes.append(f"{name}: restored edited nbgrader metadata ({', '.join(changed)}) "
-                         f"of cell '{grade_id}'")
+                         f"of cell '{cell_grade_id}'")
     return notes
 
 
@@ -122,7 +120,7 @@ def repair_submission(folder: Path, release_dir: Path) -> Repaired:
             continue
         wanted = set(_release_cells(release)[0])
         candidates = [n for n in notebooks if n not in releases and wanted and
-                      len(wanted & {_grade_id(c) for c in notebooks[n].cells}) * 2 >= len(wanted)]
+                      len(wanted & {grade_id(c) for c in notebooks[n].cells}) * 2 >= len(wanted)]
         if len(candidates) == 1:
             notebooks[expected] = notebooks.pop(candidates[0])
             result.notes.append(f"{candidates[0]}: graded as {expected} (it holds that "
