@@ -10,9 +10,10 @@ command's configuration (``course.grading``), never from ``nbgrader_config.py``,
   kernel is restarted, the cells before it are replayed to rebuild the state, and grading goes
   on, so later exercises still earn their points. After each test cell it runs the tamper probe
   of ``course.integrity``.
-* ``LimitedKernelManager`` starts the kernel through ``python -m course.sandbox``, which caps
-  memory, CPU time and file size with rlimits and, with ``sandbox="bwrap"``, confines it (see
-  that module); such a kernel is interrupted by message, since a signal would reach bubblewrap.
+* ``LimitedKernelManager`` starts the kernel through ``python -m course.sandbox``, which gets
+  it from the worker's fork server, capped in memory, CPU time and file size with rlimits and,
+  with ``sandbox="bwrap"``, confined (see those modules); such a kernel is interrupted by
+  message, since a signal would reach the launcher.
 """
 from __future__ import annotations
 
@@ -54,21 +55,22 @@ class LimitedKernelManager(AsyncKernelManager):
     scratch = Unicode("", help="Private folder of the kernel: connection file, Unix sockets, "
                                "caches. Required with bwrap, whose kernel has no network."
                       ).tag(config=True)
+    forkserver = Unicode("", help="Socket of the worker's kernel fork server "
+                                  "(course.forkserver.ensure_server)").tag(config=True)
 
     async def _async_interrupt_kernel(self):
-        if self.sandbox == "bwrap" and self.has_kernel:
-            # A SIGINT would reach bubblewrap, not the kernel inside it: ask the kernel itself,
-            # as jupyter_client does for kernels whose spec says interrupt_mode "message".
+        if self.has_kernel:
+            # A SIGINT would reach the launcher, not the kernel it asked the fork server for:
+            # ask the kernel itself, as jupyter_client does for kernels whose spec says
+            # interrupt_mode "message".
             self._connect_control_socket()
             self.session.send(self._control_socket, self.session.msg("interrupt_request", {}))
-            return
-        await super()._async_interrupt_kernel()
 
     interrupt_kernel = _async_interrupt_kernel
 
     def format_kernel_cmd(self, extra_arguments=None):
         command = super().format_kernel_cmd(extra_arguments)
-        launcher = [sys.executable, "-m", "course.sandbox",
+        launcher = [sys.executable, "-m", "course.sandbox", "--forkserver", self.forkserver,
                     "--memory-mb", str(self.memory_mb), "--cpu-seconds", str(self.cpu_seconds),
                     "--max-processes", str(self.max_processes), "--sandbox", self.sandbox]
         if self.scratch:

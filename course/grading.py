@@ -25,6 +25,7 @@ import shutil
 import signal
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -186,6 +187,37 @@ def start_cluster(workers: int, scheduler: str | None):
     return Client(cluster), cluster
 
 
+def stop_cluster(client, cluster) -> None:
+    client.close()
+    if cluster is not None:
+        cluster.close()
+
+
+def stage(course: Course, line: Line, limits: worker.Limits, force: bool,
+          templates: dict[str, bytes], support: dict[str, dict[str, bytes]]
+          ) -> worker.Job | None:
+    """Check and repair one submission; the job that grades it, or None when there is nothing
+    to run (unchanged since its last import, or no notebook at all)."""
+    assignment, student = line.assignment, line.student
+    fixed = repair.repair_submission(course.root / "submitted" / student / assignment,
+                                     course.root / "release" / assignment)
+    line.notes.extend(fixed.notes)
+    key = digest(fixed.files, limits)
+    record = course.state / "done" / assignment / f"{student}.json"
+    if not force and record.exists() and json.loads(record.read_text())["digest"] == key:
+        line.status = "skipped"
+        return None
+    if not any(name.endswith(".ipynb") and "/" not in name for name in fixed.files):
+        score_missing(course, line)
+        return None
+    if assignment not in templates:
+        templates[assignment] = worker.assignment_gradebook(
+            course.db_url, course.course_id, assignment, course.state)
+        support[assignment] = course.support_files(assignment)
+    return worker.Job(assignment, student, fixed.files, support[assignment],
+                      course.config_text, templates[assignment], limits, key)
+
+
 def grade_class(root: Path, assignments: list[str] | None = None,
                 students: list[str] | None = None, workers: int | None = None,
                 scheduler: str | None = None, limits: worker.Limits = worker.Limits(),
@@ -205,25 +237,20 @@ def grade_class(root: Path, assignments: list[str] | None = None,
     jobs: list[worker.Job] = []
     templates: dict[str, bytes] = {}
     support: dict[str, dict[str, bytes]] = {}
-    for assignment, student in course.submissions(assignments, students):
-        line = lines[(assignment, student)] = Line(assignment, student)
-        fixed = repair.repair_submission(course.root / "submitted" / student / assignment,
-                                         course.root / "release" / assignment)
-        line.notes.extend(fixed.notes)
-        key = digest(fixed.files, limits)
-        record = done / assignment / f"{student}.json"
-        if not force and record.exists() and json.loads(record.read_text())["digest"] == key:
-            line.status = "skipped"
-            continue
-        if not any(name.endswith(".ipynb") and "/" not in name for name in fixed.files):
-            score_missing(course, line)
-            continue
-        if assignment not in templates:
-            templates[assignment] = worker.assignment_gradebook(
-                course.db_url, course.course_id, assignment, course.state)
-            support[assignment] = course.support_files(assignment)
-        jobs.append(worker.Job(assignment, student, fixed.files, support[assignment],
-                               course.config_text, templates[assignment], limits, key))
+    # The workers start (seconds of imports) while this process stages the submissions.
+    with ThreadPoolExecutor(max_workers=1) as background:
+        starting = None
+        try:
+            for assignment, student in course.submissions(assignments, students):
+                line = lines[(assignment, student)] = Line(assignment, student)
+                job = stage(course, line, limits, force, templates, support)
+                if job is not None:
+                    starting = starting or background.submit(start_cluster, workers, scheduler)
+                    jobs.append(job)
+        except BaseException:
+            if starting is not None:
+                stop_cluster(*starting.result())
+            raise
     skipped = sum(line.status == "skipped" for line in lines.values())
     say(f"Grading {len(jobs)} submission(s) on {scheduler or f'{workers} local worker(s)'}; "
         f"{skipped} unchanged since the last run.")
@@ -232,7 +259,7 @@ def grade_class(root: Path, assignments: list[str] | None = None,
     if jobs:
         from dask.distributed import as_completed
 
-        client, cluster = start_cluster(workers, scheduler)
+        client, cluster = starting.result()
         try:
             limits = choose_sandbox(client, limits, unsandboxed, say)
             jobs = [replace(job, limits=limits) for job in jobs]
@@ -260,9 +287,7 @@ def grade_class(root: Path, assignments: list[str] | None = None,
                             pending.cancel()
                         break
         finally:
-            client.close()
-            if cluster is not None:
-                cluster.close()
+            stop_cluster(client, cluster)
     for line in lines.values():
         if line.status == "skipped":
             previous = json.loads((done / line.assignment / f"{line.student}.json").read_text())

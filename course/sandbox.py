@@ -1,19 +1,23 @@
-"""Start a grading kernel confined by the operating system: ``python -m course.sandbox ... -- CMD``.
+"""Launch one grading kernel, confined: ``python -m course.sandbox --forkserver SOCKET ... -- CMD``.
 
 Student code runs only in the kernel, so only the kernel is confined; the grader's own steps
-(reading the gradebook, restoring test cells, saving grades) stay outside. Every limit is set on
-this process before it *execs*, so student code inherits it and cannot lift it:
+(reading the gradebook, restoring test cells, saving grades) stay outside. This launcher is the
+process jupyter_client starts and watches for a kernel. It asks the worker's fork server
+(``course.forkserver``) for a kernel, which is forked from an interpreter that has already
+imported the course's libraries, and which confines itself before any student code runs:
 
 * rlimits: address space (a huge allocation raises MemoryError), CPU time (a busy loop that
   ignores interrupts is killed), file size, no core dumps;
-* with ``--sandbox bwrap`` (Debian's bubblewrap), new mount, PID, network, IPC and UTS
-  namespaces: the kernel sees its own working folder (read-write), a private scratch folder for
-  its connection sockets and caches, and the installed software read-only. The course directory,
+* with ``--sandbox bwrap`` (Debian's bubblewrap), this launcher first makes a sandbox for this
+  kernel alone, and the kernel joins it: new mount, PID, network, IPC and UTS namespaces, in
+  which the kernel sees its own working folder (read-write), a private scratch folder for its
+  connection sockets and caches, and the installed software read-only. The course directory,
   the gradebook, ``source/``, other students' files and the instructor's home do not exist in
   there; there is no network (the kernel talks to the grader over Unix sockets) and the
-  environment is emptied, so no database URL or token leaks in;
-* when the grader runs as root, the kernel also runs as a user id of its own (100000 + this
-  process id, unique while it lives) with a process cap, which the kernel enforces per user.
+  environment is replaced, so no database URL or token leaks in. The kernel runs as a user id of
+  its own (100000 + this launcher's process id, unique while it lives) with a process cap, which
+  the kernel enforces per user. When this launcher ends or is killed, the sandbox and everything
+  in it go with it.
 
 ``check()`` says what a machine lacks; ``course grade`` refuses to run unless it has everything
 or the instructor passes ``--unsandboxed`` (rlimits only: student code can then read and write
@@ -22,9 +26,10 @@ whatever the grader can).
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import resource
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -56,14 +61,6 @@ def check() -> list[str]:
     return problems
 
 
-def apply_limits(memory_mb: int, cpu_seconds: int) -> None:
-    memory = memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_FILE_BYTES, MAX_FILE_BYTES))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-
 def _software() -> list[str]:
     """Folders holding this Python, its packages and the course package, as real paths."""
     import course
@@ -80,12 +77,12 @@ def _software() -> list[str]:
     return chosen
 
 
-def bwrap_command(workdir: str, scratch: str, uid: int | None, max_processes: int,
-                  command: list[str]) -> list[str]:
-    # As root, no user namespace: the kernel's uid must be a real one for the process cap.
-    namespaces = (["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
-                   "--unshare-cgroup-try"] if uid is not None else ["--unshare-all"])
-    args = ["bwrap", *namespaces, "--die-with-parent", "--new-session",
+def bwrap_command(workdir: str, scratch: str, command: list[str]) -> list[str]:
+    """bubblewrap running ``command`` in new namespaces (no user namespace: the grader is root
+    and the kernel's uid must be a real one for the process cap) with the kernel's view of the
+    file system."""
+    args = ["bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+            "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--ro-bind", "/usr", "/usr"]
     for link in ("bin", "lib", "lib64", "sbin"):
         target = Path("/") / link
@@ -111,47 +108,46 @@ def bwrap_command(workdir: str, scratch: str, uid: int | None, max_processes: in
         args += [*parents(folder), "--ro-bind", folder, folder]
     for folder in (scratch, workdir):
         args += [*parents(folder), "--bind", folder, folder]
-    args += ["--chdir", workdir]
-    python_bin = os.path.dirname(sys.executable)
-    environment = {"PATH": f"{python_bin}:/usr/bin:/bin", "HOME": f"{scratch}/home",
-                   "MPLCONFIGDIR": f"{scratch}/matplotlib", "TMPDIR": "/tmp",
-                   **{name: "1" for name in THREAD_VARIABLES},
-                   **{k: os.environ[k] for k in KEPT_ENVIRONMENT if k in os.environ}}
-    args.append("--clearenv")
-    for key, value in environment.items():
-        args += ["--setenv", key, value]
-    if uid is not None:
-        # root outside: keep only what the inner step needs to become `uid`, nothing else
-        args += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",
-                 "--", sys.executable, "-m", "course.sandbox", "--become", str(uid),
-                 "--max-processes", str(max_processes), "--"]
-    else:
-        args.append("--")
-    return args + command
+    return args + ["--clearenv", "--chdir", workdir, "--", *command]
 
 
-def _prepare(workdir: str, scratch: str, uid: int | None) -> None:
-    """Scratch folders, a copy of matplotlib's font cache (else every kernel rebuilds it) and,
-    for a kernel user of its own, ownership of what it may write."""
+def kernel_environment(scratch: str) -> dict[str, str]:
+    """A sandboxed kernel's whole environment: nothing of the grader's but a few settings."""
+    return {"PATH": f"{os.path.dirname(sys.executable)}:/usr/bin:/bin",
+            "HOME": f"{scratch}/home", "MPLCONFIGDIR": f"{scratch}/matplotlib", "TMPDIR": "/tmp",
+            **{name: "1" for name in THREAD_VARIABLES},
+            **{k: os.environ[k] for k in KEPT_ENVIRONMENT if k in os.environ}}
+
+
+def start_sandbox(workdir: str, scratch: str) -> tuple[subprocess.Popen, int]:
+    """An empty sandbox for one kernel: bubblewrap around a process that waits for this
+    launcher to end (``cat`` on a pipe only we hold). Returns it and the process id whose
+    namespaces the kernel joins, once the sandbox is complete."""
+    info_read, info_write = os.pipe()
+    command = bwrap_command(workdir, scratch, ["/bin/sh", "-c", "echo ready && exec cat"])
+    command[1:1] = ["--info-fd", str(info_write)]
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               pass_fds=(info_write,))
+    os.close(info_write)
+    with os.fdopen(info_read, "rb") as info:
+        details = info.read()
+    if process.stdout.readline().strip() != b"ready":     # the command runs after the set-up
+        raise RuntimeError(f"bubblewrap could not make the sandbox (exit {process.wait()})")
+    return process, int(json.loads(details)["child-pid"])
+
+
+def _prepare(workdir: str, scratch: str, uid: int) -> None:
+    """Scratch folders, and for the kernel's user ownership of what it may write."""
     for name in ("home", "matplotlib"):
         os.makedirs(os.path.join(scratch, name), exist_ok=True)
-    try:
-        import matplotlib
-
-        for cache in Path(matplotlib.get_cachedir()).glob("fontlist-*.json"):
-            shutil.copy(cache, os.path.join(scratch, "matplotlib", cache.name))
-    except Exception:        # no cache yet: the kernel builds one in its scratch folder
-        pass
-    if uid is not None:
-        for folder in (workdir, scratch):
-            for base, dirs, files in os.walk(folder):
-                for name in [base, *(os.path.join(base, n) for n in dirs + files)]:
-                    os.lchown(name, uid, uid)
+    for folder in (workdir, scratch):
+        for base, dirs, files in os.walk(folder):
+            for name in [base, *(os.path.join(base, n) for n in dirs + files)]:
+                os.lchown(name, uid, uid)
 
 
 def die_with_parent() -> None:
-    """Ask Linux to kill this process (the kernel, after exec) when the grading worker dies,
-    so a killed worker leaves no orphaned kernel behind."""
+    """Ask Linux to kill this launcher when the grading worker dies; its kernel goes with it."""
     try:
         import ctypes
 
@@ -160,48 +156,48 @@ def die_with_parent() -> None:
         pass
 
 
-def become(uid: int, max_processes: int, command: list[str]) -> None:
-    """Inside the sandbox: drop root for ``uid`` with a process cap, then run the kernel."""
-    os.setgroups([])
-    os.setgid(uid)
-    os.setuid(uid)
-    resource.setrlimit(resource.RLIMIT_NPROC, (max_processes, max_processes))
-    os.execvp(command[0], command)
-
-
 def main(argv: list[str] | None = None) -> None:
+    from . import forkserver
+
     parser = argparse.ArgumentParser(prog="python -m course.sandbox")
-    parser.add_argument("--memory-mb", type=int)
-    parser.add_argument("--cpu-seconds", type=int)
+    parser.add_argument("--forkserver", required=True, help="socket of the worker's fork server")
+    parser.add_argument("--memory-mb", type=int, required=True)
+    parser.add_argument("--cpu-seconds", type=int, required=True)
     parser.add_argument("--sandbox", choices=["none", "bwrap"], default="none")
     parser.add_argument("--scratch", help="private read-write folder of this kernel (bwrap)")
     parser.add_argument("--max-processes", type=int, default=64)
-    parser.add_argument("--become", type=int, help=argparse.SUPPRESS)
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
-    if not command:
-        parser.error("no command to run")
-    if args.become is not None:
-        become(args.become, args.max_processes, command)
-    for name in THREAD_VARIABLES:
-        os.environ[name] = "1"
+    if command[1:3] != ["-m", "ipykernel_launcher"]:
+        parser.error("the command must start an ipykernel: PYTHON -m ipykernel_launcher ...")
+    signal.signal(signal.SIGINT, signal.SIG_IGN)      # kernels are interrupted by message
     die_with_parent()
+    workdir = os.getcwd()
+    request = {"cwd": workdir, "args": command[3:], "memory_mb": args.memory_mb,
+               "cpu_seconds": args.cpu_seconds, "max_file_bytes": MAX_FILE_BYTES,
+               "max_processes": args.max_processes, "uid": None, "sandbox_pid": None,
+               # The kernel's own log would drown the grader's progress: it goes to the
+               # scratch folder (or nowhere); what student code prints reaches the notebook.
+               "log": os.path.join(args.scratch, "kernel.log") if args.scratch else None,
+               "env": {**os.environ, **{name: "1" for name in THREAD_VARIABLES}}}
+    sandbox = None
     if args.sandbox == "bwrap":
         if not args.scratch:
             parser.error("--sandbox bwrap needs --scratch")
-        uid = UID_BASE + os.getpid() if os.geteuid() == 0 else None
-        workdir = os.getcwd()
-        _prepare(workdir, args.scratch, uid)
-        command = bwrap_command(workdir, args.scratch, uid, args.max_processes, command)
-    apply_limits(args.memory_mb, args.cpu_seconds)
-    # The kernel's own log would drown the grader's progress: it goes to the scratch folder (or
-    # nowhere); what the student's code prints reaches the notebook through the kernel instead.
-    log = os.path.join(args.scratch, "kernel.log") if args.scratch else os.devnull
-    handle = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    os.dup2(handle, 1)
-    os.dup2(handle, 2)
-    os.execvp(command[0], command)
+        if os.geteuid() != 0:
+            parser.error("--sandbox bwrap needs root: " + "; ".join(check()))
+        request["uid"] = UID_BASE + os.getpid()
+        request["env"] = kernel_environment(args.scratch)
+        _prepare(workdir, args.scratch, request["uid"])
+        sandbox, request["sandbox_pid"] = start_sandbox(workdir, args.scratch)
+    try:
+        status = forkserver.run_kernel(args.forkserver, request)
+    finally:
+        if sandbox is not None:         # ends the sandbox: whatever the kernel left there dies
+            sandbox.stdin.close()
+            sandbox.wait()
+    sys.exit(status)
 
 
 if __name__ == "__main__":

@@ -3,13 +3,16 @@ files and a student README — then a leak scan that fails loudly if anything se
 """
 from __future__ import annotations
 
+import re
 import shutil
 import tomllib
 from pathlib import Path
 
 from . import leaks, paths
 
-COPIED_FILES = ("environment.yml", "postBuild")
+COPIED_FILES = ("postBuild",)
+# Packages only the instructor needs (class grading, the test suite): students install less.
+INSTRUCTOR_ONLY = frozenset({"distributed", "psutil", "psycopg", "pytest", "nbval", "pyyaml"})
 MARKER = ".model-development-labs-student"
 PLACEHOLDER_REPOSITORY = "YOUR-ORG/model-development-labs-student"
 
@@ -36,6 +39,7 @@ def export(dest: Path, repository: str = PLACEHOLDER_REPOSITORY,
         shutil.copy2(helper, dest / "course" / helper.name)
     for name in COPIED_FILES:
         shutil.copy2(paths.ROOT / name, dest / name)
+    (dest / "environment.yml").write_text(_environment())
     (dest / "pyproject.toml").write_text(_pyproject())
     (dest / "README.md").write_text(_readme(repository, chosen))
     findings = leaks.scan(dest, paths.SOURCE, paths.STUDENT_HELPERS)
@@ -44,9 +48,31 @@ def export(dest: Path, repository: str = PLACEHOLDER_REPOSITORY,
     return chosen
 
 
+def package_name(requirement: str) -> str:
+    """``psycopg[binary]>=3.1,<4`` -> ``psycopg``."""
+    return re.match(r"[A-Za-z0-9_.-]+", requirement.strip()).group(0).lower()
+
+
+def student_dependencies() -> list[str]:
+    project = tomllib.loads((paths.ROOT / "pyproject.toml").read_text())["project"]
+    return [d for d in project["dependencies"] if package_name(d) not in INSTRUCTOR_ONLY]
+
+
+def _environment() -> str:
+    """The course's environment.yml without the instructor-only packages and their comments."""
+    kept = ["# Conda / Binder (repo2docker) environment of the student notebooks."]
+    for line in (paths.ROOT / "environment.yml").read_text().splitlines():
+        item = line.strip()
+        if item.startswith("#") or (item.startswith("- ")
+                                    and package_name(item[2:]) in INSTRUCTOR_ONLY):
+            continue
+        kept.append(line)
+    return "\n".join(kept) + "\n"
+
+
 def _pyproject() -> str:
     project = tomllib.loads((paths.ROOT / "pyproject.toml").read_text())["project"]
-    dependencies = "".join(f'    "{d}",\n' for d in project["dependencies"])
+    dependencies = "".join(f'    "{d}",\n' for d in student_dependencies())
     return f'''[build-system]
 requires = ["setuptools>=77"]
 build-backend = "setuptools.build_meta"

@@ -21,8 +21,10 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nbgrader.api import Gradebook
-from sqlalchemy import text
+from nbgrader.api import Base, Gradebook
+from sqlalchemy import create_engine, text
+
+from . import forkserver
 
 CONFIG_NAME = "nbgrader_config.py"
 # nbgrader 0.9.6's Autograde.autograde_preprocessors with Execute replaced.
@@ -122,6 +124,7 @@ def grade(job: Job) -> Outcome:
         config.LimitedKernelManager.cpu_seconds = int(job.limits.budget) + 30
         config.LimitedKernelManager.sandbox = job.limits.sandbox
         config.LimitedKernelManager.max_processes = job.limits.max_processes
+        config.LimitedKernelManager.forkserver = forkserver.ensure_server()
         # The kernel's private folder, outside the course tree it is graded in. With bwrap the
         # kernel has no network, so it talks to the grader over Unix sockets in there.
         kernel_dir.mkdir()
@@ -157,32 +160,47 @@ def saved_grades(db_url: str, assignment: str, student: str) -> dict:
             } for notebook in submission.notebooks}}
 
 
+def empty_gradebook(path: Path, version: str) -> None:
+    """An empty SQLite gradebook at schema ``version``, made as nbgrader makes one, without the
+    ``alembic`` subprocess (seconds) nbgrader starts only to learn that version."""
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        Base.metadata.create_all(engine)
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE alembic_version "
+                                    "(version_num VARCHAR(32) NOT NULL)"))
+            connection.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": version})
+    finally:
+        engine.dispose()
+
+
 def assignment_gradebook(db_url: str, course_id: str, assignment: str, folder: Path) -> bytes:
     """A SQLite gradebook holding only ``assignment`` and its cells, copied from the course's
     gradebook (SQLite or any other SQLAlchemy URL) through nbgrader's Gradebook API."""
     path = folder / f"template-{assignment}.db"
-    empty = folder / "template-empty.db"
-    ensure_tools_on_path()
-    if not empty.exists():          # nbgrader runs `alembic` for a new gradebook: only once
-        Gradebook(f"sqlite:///{empty}", course_id).close()
-    shutil.copy(empty, path)
-    with Gradebook(db_url, course_id) as source, Gradebook(f"sqlite:///{path}", course_id) as copy:
-        # a throw-away file: no fsync after each of the API's many small commits
-        copy.db.execute(text("PRAGMA synchronous=OFF"))
-        found = source.find_assignment(assignment)
-        copy.update_or_create_assignment(assignment, duedate=found.duedate)
-        for notebook in found.notebooks:
-            copy.update_or_create_notebook(notebook.name, assignment)
-            for cell in notebook.grade_cells:
-                copy.update_or_create_grade_cell(cell.name, notebook.name, assignment,
-                                                 max_score=cell.max_score, cell_type=cell.cell_type)
-            for cell in notebook.task_cells:
-                copy.update_or_create_task_cell(cell.name, notebook.name, assignment,
-                                                max_score=cell.max_score, cell_type=cell.cell_type)
-            for cell in notebook.solution_cells:
-                copy.update_or_create_solution_cell(cell.name, notebook.name, assignment)
-            for cell in notebook.source_cells:
-                copy.update_or_create_source_cell(cell.name, notebook.name, assignment,
-                                                  cell_type=cell.cell_type, locked=cell.locked,
-                                                  source=cell.source, checksum=cell.checksum)
+    path.unlink(missing_ok=True)
+    with Gradebook(db_url, course_id) as source:
+        empty_gradebook(path, source.db.execute(
+            text("SELECT version_num FROM alembic_version")).scalar())
+        with Gradebook(f"sqlite:///{path}", course_id) as copy:
+            # a throw-away file: no fsync after each of the API's many small commits
+            copy.db.execute(text("PRAGMA synchronous=OFF"))
+            found = source.find_assignment(assignment)
+            copy.update_or_create_assignment(assignment, duedate=found.duedate)
+            for notebook in found.notebooks:
+                copy.update_or_create_notebook(notebook.name, assignment)
+                for cell in notebook.grade_cells:
+                    copy.update_or_create_grade_cell(cell.name, notebook.name, assignment,
+                                                     max_score=cell.max_score,
+                                                     cell_type=cell.cell_type)
+                for cell in notebook.task_cells:
+                    copy.update_or_create_task_cell(cell.name, notebook.name, assignment,
+                                                    max_score=cell.max_score,
+                                                    cell_type=cell.cell_type)
+                for cell in notebook.solution_cells:
+                    copy.update_or_create_solution_cell(cell.name, notebook.name, assignment)
+                for cell in notebook.source_cells:
+                    copy.update_or_create_source_cell(cell.name, notebook.name, assignment,
+                                                      cell_type=cell.cell_type, locked=cell.locked,
+                                                      source=cell.source, checksum=cell.checksum)
     return path.read_bytes()

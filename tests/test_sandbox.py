@@ -23,6 +23,8 @@ from course import classroom, hostile, leaks, paths, pipeline, sandbox
 ASSIGNMENT = hostile.ASSIGNMENT
 ORDINARY = [classroom.perfect(), classroom.blank(), classroom.one_per_mistake(ASSIGNMENT)[0]]
 POSTGRES = os.environ.get("MDL_TEST_POSTGRES_URL")
+# What a PostgreSQL gradebook changes: a URL to attack, and secrets that could leak through it.
+DATABASE_ATTACKS = {"wipe-postgres", "read-secrets"}
 
 pytestmark = pytest.mark.skipif(bool(sandbox.check()) and not os.environ.get("MDL_REQUIRE_SANDBOX"),
                                 reason="no sandbox here: " + "; ".join(sandbox.check()))
@@ -73,21 +75,30 @@ def _database(url):
     return url.rsplit("/", 1)[0] + "/" + name
 
 
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """The ordinary students graded without attackers next to them."""
+    course = new_course(tmp_path_factory.mktemp("reference") / "course")
+    assert pipeline.grade(course, "--workers", "2").returncode == 0
+    return pipeline.cell_scores(course, ASSIGNMENT)
+
+
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def attacked(request, tmp_path_factory):
+def attacked(request, reference, tmp_path_factory):
+    """Attackers graded next to the ordinary students, into a SQLite gradebook (every attack)
+    and into a PostgreSQL server (the attacks that depend on the database)."""
     if request.param == "postgresql" and not POSTGRES:
         if os.environ.get("MDL_REQUIRE_POSTGRES"):
             pytest.fail("MDL_REQUIRE_POSTGRES is set but MDL_TEST_POSTGRES_URL is not")
         pytest.skip("no PostgreSQL server: eval \"$(bash .ci/postgres)\" starts one")
     url = _database(POSTGRES) if request.param == "postgresql" else None
-    reference = new_course(tmp_path_factory.mktemp("reference") / "course",
-                           _database(POSTGRES) if url else None)
-    assert pipeline.grade(reference, "--workers", "2").returncode == 0
     course = new_course(tmp_path_factory.mktemp("attacked") / "course", url)
     listener = Listener()
     attacks = hostile.sandbox_attacks(str(course.root), "perfect", db_url=url or POSTGRES,
                                       catalog=str(paths.MISCONCEPTIONS / f"{ASSIGNMENT}.toml"),
                                       port=listener.port)
+    if url:
+        attacks = [entry for entry in attacks if entry.id in DATABASE_ATTACKS]
     for entry in attacks:
         submit_files(course, entry)
     run = pipeline.grade(course, "--workers", "2")
@@ -107,9 +118,8 @@ def test_the_class_gets_the_grades_of_a_run_without_attackers(attacked):
     assert "Sandbox: bubblewrap" in run.stdout, run.stdout[-2000:] + run.stderr[-2000:]
     assert run.returncode == 0, run.stdout[-3000:]
     scores = pipeline.cell_scores(course, ASSIGNMENT)
-    expected = pipeline.cell_scores(reference, ASSIGNMENT)
     for student in ORDINARY:
-        assert scores[student.id] == expected[student.id], student.id
+        assert scores[student.id] == reference[student.id], student.id
     for entry in attacks:     # the attack failed inside the answer cell: the answers still count
         assert sum(c.score for c in scores[entry.student]) == 35, entry.id
 
@@ -123,8 +133,9 @@ def test_every_attack_failed(attacked):
             assert success not in said, (entry.id, said[-1500:])
     assert listener.connections == 0
     assert not list(course.root.rglob("PWNED.txt"))
-    forked = [line for line in outputs(course, "h-fork-bomb").splitlines() if "FORKED" in line]
-    assert forked and int(forked[0].split()[-1]) < 64, forked
+    if any(entry.id == "fork-bomb" for entry in attacks):
+        forked = [line for line in outputs(course, "h-fork-bomb").splitlines() if "FORKED" in line]
+        assert forked and int(forked[0].split()[-1]) < 64, forked
 
 
 def test_nothing_secret_reaches_notebooks_or_feedback(attacked):

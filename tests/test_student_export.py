@@ -6,6 +6,7 @@ import sqlite3
 import tomllib
 
 import pytest
+import yaml
 
 from course import leaks, paths, student_export
 
@@ -28,7 +29,20 @@ def test_export_has_what_students_need(exported):
     assert "mybinder.org/v2/gh/example/labs/HEAD?urlpath=lab/tree/release" in readme
     project = tomllib.loads((exported / "pyproject.toml").read_text())["project"]
     main = tomllib.loads((paths.ROOT / "pyproject.toml").read_text())["project"]
-    assert project["dependencies"] == main["dependencies"]
+    assert project["dependencies"] == [d for d in main["dependencies"] if not any(
+        d.startswith(name) for name in ("distributed", "psutil", "psycopg"))]
+    assert "nbgrader==0.9.6" in project["dependencies"]
+
+
+def test_students_install_only_what_the_notebooks_need(exported):
+    """The instructor's grading and test packages stay out of the student environment, and the
+    two environment files still list the same packages."""
+    environment = yaml.safe_load((exported / "environment.yml").read_text())["dependencies"]
+    names = {student_export.package_name(d) for d in environment if isinstance(d, str)}
+    assert not names & student_export.INSTRUCTOR_ONLY, names
+    project = tomllib.loads((exported / "pyproject.toml").read_text())["project"]
+    assert {student_export.package_name(d) for d in project["dependencies"]} == \
+        names - {"python", "pip"}
 
 
 def test_export_is_clean(exported):
