@@ -31,7 +31,10 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
+
+from . import sandbox
 
 # What the course's notebooks import; a module missing here is simply imported by the kernel.
 PRELOAD = ("ipykernel.kernelapp", "numpy", "pandas", "scipy.stats", "matplotlib.pyplot",
@@ -49,18 +52,17 @@ MAX_REQUEST = 1 << 20
 
 
 class ForkServerError(RuntimeError):
-    """The fork server could not be started or reached."""
+    """The fork server could not be started."""
 
 
 # --- the worker's side --------------------------------------------------------------------------
 
 _server: tuple[subprocess.Popen, str] | None = None
+_starting = threading.Lock()
 
 
 def server_environment(folder: str) -> dict[str, str]:
     """The server's environment: what a kernel's imports may read, nothing of the grader's."""
-    from . import sandbox
-
     keep = {k: os.environ[k] for k in ("LANG", "LC_ALL", "PYTHONHASHSEED") if k in os.environ}
     return {"PATH": f"{os.path.dirname(sys.executable)}:/usr/bin:/bin", "HOME": folder,
             "MPLCONFIGDIR": os.path.join(folder, "matplotlib"),
@@ -78,8 +80,13 @@ def font_cache_folder() -> Path:
 def ensure_server() -> str:
     """The socket of this process's fork server, started (a few seconds of imports) if needed."""
     global _server
-    if _server is not None and _server[0].poll() is None:
+    with _starting:
+        if _server is None or _server[0].poll() is not None:
+            _server = _start_server()
         return _server[1]
+
+
+def _start_server() -> tuple[subprocess.Popen, str]:
     folder = tempfile.mkdtemp(prefix="mdl-forkserver-")
     path = os.path.join(folder, "server.sock")
     os.makedirs(os.path.join(folder, "matplotlib"))
@@ -93,8 +100,7 @@ def ensure_server() -> str:
     if ready.strip() != b"ready":
         process.kill()
         raise ForkServerError(f"the kernel fork server did not start (see {folder}/server.log)")
-    _server = (process, path)
-    return path
+    return process, path
 
 
 def run_kernel(path: str, request: dict) -> int:

@@ -8,7 +8,8 @@ cluster of many machines; only the coordinator writes to the real gradebook (``c
 
 Inside, the worker runs nbgrader's own ``autograde`` in a throw-away course directory, with
 nbgrader's preprocessors in nbgrader's order, ``Execute`` replaced by
-``course.execute.BudgetedExecute``.
+``course.execute.BudgetedExecute``, whose kernels come warm from this worker's fork server
+(``course.forkserver``).
 """
 from __future__ import annotations
 

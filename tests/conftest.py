@@ -1,6 +1,8 @@
 """Shared fixtures: a whole simulated class of every assignment, graded by ``course grade``."""
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,8 +60,9 @@ def graded_class(request, tmp_path_factory):
         log = course.root / "nbgrader.log"
         run = pipeline.grade(course, log=log)
         assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # reads the gradebook
+            list(pool.map(lambda a: pipeline.generate_feedback(course, a, log=log), assignments))
         for assignment in assignments:
-            pipeline.generate_feedback(course, assignment, log=log)
             cache[assignment] = GradedClass(course, assignment,
                                             course.root / "release" / assignment,
                                             students[assignment],
