@@ -91,8 +91,8 @@ class Course:
                 if p.is_file() and p.suffix != ".ipynb" and ".ipynb_checkpoints" not in p.parts}
 
 
-def digest(files: dict[str, bytes], limits: worker.Limits) -> str:
-    h = hashlib.sha256(json.dumps(asdict(limits), sort_keys=True).encode())
+def digest(files: dict[str, bytes], limits: worker.Limits, extension: float | None) -> str:
+    h = hashlib.sha256(json.dumps([asdict(limits), extension], sort_keys=True).encode())
     for name in sorted(files):
         h.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
     return h.hexdigest()
@@ -193,16 +193,46 @@ def stop_cluster(client, cluster) -> None:
         cluster.close()
 
 
-def stage(course: Course, line: Line, limits: worker.Limits, force: bool,
-          templates: dict[str, bytes], support: dict[str, dict[str, bytes]]
-          ) -> worker.Job | None:
+class Staging:
+    """What the jobs of one assignment share, read from the course once per assignment."""
+
+    def __init__(self, course: Course):
+        self.course = course
+        self.templates: dict[str, bytes] = {}
+        self.support: dict[str, dict[str, bytes]] = {}
+        self.extensions: dict[str, dict[str, float]] = {}
+
+    def extension(self, assignment: str, student: str) -> float | None:
+        """Seconds of extension the instructor granted (``nbgrader`` late-submission rules)."""
+        if assignment not in self.extensions:
+            with Gradebook(self.course.db_url, self.course.course_id) as gradebook:
+                try:
+                    submissions = gradebook.assignment_submissions(assignment)
+                except MissingEntry:        # not released: grading it fails with that reason
+                    submissions = []
+                self.extensions[assignment] = {s.student.id: s.extension.total_seconds()
+                                               for s in submissions if s.extension}
+        return self.extensions[assignment].get(student)
+
+    def job(self, assignment: str, student: str, files: dict[str, bytes],
+            limits: worker.Limits, key: str) -> worker.Job:
+        if assignment not in self.templates:
+            self.templates[assignment] = worker.assignment_gradebook(
+                self.course.db_url, self.course.course_id, assignment, self.course.state)
+            self.support[assignment] = self.course.support_files(assignment)
+        return worker.Job(assignment, student, files, self.support[assignment],
+                          self.course.config_text, self.templates[assignment], limits, key,
+                          extension=self.extension(assignment, student))
+
+
+def stage(staging: Staging, line: Line, limits: worker.Limits, force: bool) -> worker.Job | None:
     """Check and repair one submission; the job that grades it, or None when there is nothing
     to run (unchanged since its last import, or no notebook at all)."""
-    assignment, student = line.assignment, line.student
+    course, assignment, student = staging.course, line.assignment, line.student
     fixed = repair.repair_submission(course.root / "submitted" / student / assignment,
                                      course.root / "release" / assignment)
     line.notes.extend(fixed.notes)
-    key = digest(fixed.files, limits)
+    key = digest(fixed.files, limits, staging.extension(assignment, student))
     record = course.state / "done" / assignment / f"{student}.json"
     if not force and record.exists() and json.loads(record.read_text())["digest"] == key:
         line.status = "skipped"
@@ -210,12 +240,7 @@ def stage(course: Course, line: Line, limits: worker.Limits, force: bool,
     if not any(name.endswith(".ipynb") and "/" not in name for name in fixed.files):
         score_missing(course, line)
         return None
-    if assignment not in templates:
-        templates[assignment] = worker.assignment_gradebook(
-            course.db_url, course.course_id, assignment, course.state)
-        support[assignment] = course.support_files(assignment)
-    return worker.Job(assignment, student, fixed.files, support[assignment],
-                      course.config_text, templates[assignment], limits, key)
+    return staging.job(assignment, student, fixed.files, limits, key)
 
 
 def grade_class(root: Path, assignments: list[str] | None = None,
@@ -235,15 +260,14 @@ def grade_class(root: Path, assignments: list[str] | None = None,
     # 1. check, repair and stage; skip what is unchanged since its last import
     lines: dict[tuple[str, str], Line] = {}
     jobs: list[worker.Job] = []
-    templates: dict[str, bytes] = {}
-    support: dict[str, dict[str, bytes]] = {}
+    staging = Staging(course)
     # The workers start (seconds of imports) while this process stages the submissions.
     with ThreadPoolExecutor(max_workers=1) as background:
         starting = None
         try:
             for assignment, student in course.submissions(assignments, students):
                 line = lines[(assignment, student)] = Line(assignment, student)
-                job = stage(course, line, limits, force, templates, support)
+                job = stage(staging, line, limits, force)
                 if job is not None:
                     starting = starting or background.submit(start_cluster, workers, scheduler)
                     jobs.append(job)

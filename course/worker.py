@@ -61,6 +61,7 @@ class Job:
     gradebook: bytes                 # SQLite gradebook with this assignment's cells only
     limits: Limits = field(default_factory=Limits)
     digest: str = ""                 # identifies files + limits, to skip unchanged work
+    extension: float | None = None   # seconds of extension granted to the student
 
     @property
     def key(self) -> tuple[str, str]:
@@ -117,6 +118,13 @@ def grade(job: Job) -> Outcome:
         config = PyFileConfigLoader(CONFIG_NAME, path=str(root)).load_config()
         config.CourseDirectory.root = str(root)
         config.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}"
+        if job.extension:           # nbgrader's late-penalty step reads it from the gradebook
+            with Gradebook(config.CourseDirectory.db_url,
+                           config.CourseDirectory.course_id) as gradebook:
+                gradebook.update_or_create_student(job.student)
+                gradebook.update_or_create_submission(job.assignment, job.student)
+                gradebook.grant_extension(job.assignment, job.student,
+                                          minutes=job.extension / 60)
         config.Autograde.autograde_preprocessors = WORKER_PREPROCESSORS
         if job.limits.cell_timeout:
             config.Execute.timeout = job.limits.cell_timeout

@@ -13,10 +13,12 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
 import pytest
+from nbgrader.api import Gradebook
 
 from course import classroom, grading, hostile, leaks, paths, pipeline
 
@@ -175,6 +177,38 @@ def test_interrupted_and_killed_runs_resume_to_the_same_grades(graded, tmp_path)
     for student in ORDINARY:
         assert final[student.id] == scores[student.id]
     assert all(final[s.id] for s in ordinary)
+
+
+def test_late_penalties_and_extensions_are_those_of_plain_nbgrader(tmp_path):
+    """With a late penalty configured, a student who handed in a day late loses the notebook's
+    points and one with a two-day extension does not, as plain nbgrader decides."""
+    penalties = {}
+    for how in ("plain", "course grade"):
+        course = new_course(tmp_path / how.replace(" ", "-"), [], [])
+        with (course.root / "nbgrader_config.py").open("a") as config:
+            config.write('\nc.LateSubmissionPlugin.penalty_method = "zero"\n')
+        release_dir = course.root / "release" / ASSIGNMENT
+        course_id = grading.Course(course.root).course_id
+        with Gradebook(course.db_url, course_id) as gradebook:
+            gradebook.update_or_create_assignment(ASSIGNMENT, duedate=datetime(2030, 1, 1))
+        for student in ("late", "extended"):
+            folder = pipeline.submit(course, student, ASSIGNMENT, classroom.submission(
+                classroom.perfect(), release_dir, paths.SOURCE / ASSIGNMENT))
+            (folder / "timestamp.txt").write_text("2030-01-02 00:00:00 UTC")
+        with Gradebook(course.db_url, course_id) as gradebook:
+            gradebook.update_or_create_student("extended")
+            gradebook.update_or_create_submission(ASSIGNMENT, "extended")
+            gradebook.grant_extension(ASSIGNMENT, "extended", days=2)
+        if how == "plain":
+            pipeline.autograde(course, ASSIGNMENT)
+        else:
+            run = course_grade(course, "--workers", "1")
+            assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+        with Gradebook(course.db_url, course_id) as gradebook:
+            penalties[how] = {s.student.id: sum(n.late_submission_penalty or 0 for n in s.notebooks)
+                              for s in gradebook.assignment_submissions(ASSIGNMENT)}
+    assert penalties["plain"]["late"] > 0 and penalties["plain"]["extended"] == 0, penalties
+    assert penalties["course grade"] == penalties["plain"]
 
 
 def test_grading_a_course_without_submissions_says_so(tmp_path):
