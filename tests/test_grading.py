@@ -179,6 +179,7 @@ def test_interrupted_and_killed_runs_resume_to_the_same_grades(graded, tmp_path)
     assert all(final[s.id] for s in ordinary)
 
 
+@pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")   # nbgrader's own session use
 def test_late_penalties_and_extensions_are_those_of_plain_nbgrader(tmp_path):
     """With a late penalty configured, a student who handed in a day late loses the notebook's
     points and one with a two-day extension does not, as plain nbgrader decides."""
