@@ -138,8 +138,11 @@ def serve(path: str) -> None:
     selector.register(listener, selectors.EVENT_READ, "accept")
     selector.register(sys.stdin.buffer, selectors.EVENT_READ, "worker")
     kernels: dict[int, socket.socket] = {}
-    print("ready", flush=True)
     try:
+        try:
+            os.write(sys.stdout.fileno(), b"ready\n")
+        except BrokenPipeError:     # the worker went away while this server was importing
+            return
         while _serve_once(selector, listener, kernels):
             pass
     finally:

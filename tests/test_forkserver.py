@@ -128,3 +128,16 @@ def test_the_server_stops_and_cleans_up_when_its_worker_goes(tmp_path):
     server.stdin.close()                 # what the worker's death looks like to the server
     assert server.wait(timeout=30) == 0
     assert not folder.exists()
+
+
+def test_a_server_whose_worker_went_away_while_it_started_leaves_nothing(tmp_path):
+    folder = tmp_path / "server"
+    folder.mkdir()
+    server = subprocess.Popen([sys.executable, "-m", "course.forkserver", str(folder / "server.sock")],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              env=forkserver.server_environment(str(folder)))
+    server.stdout.close()                # the worker died before the server said it was ready
+    server.stdin.close()
+    assert server.wait(timeout=60) == 0
+    assert server.stderr.read() == b""
+    assert not folder.exists()
