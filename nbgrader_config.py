@@ -32,6 +32,19 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # on first import, which can take longer).
 c.Execute.timeout = 60
 
+# A test cell earns its points only by running without an error: nbgrader would otherwise score
+# it from any result the student's code displays while the checks run (see course.scoring).
+c.Autograde.autograde_preprocessors = [
+    "nbgrader.preprocessors.Execute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "course.scoring.ScoreByCompletion",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
 # A test cell deleted by the student is re-inserted from the gradebook instead of going ungraded.
 c.OverwriteCells.add_missing_cells = True
 

@@ -4,7 +4,9 @@ Two small extensions of nbgrader's own ``Execute`` preprocessor, selected from t
 command's configuration (``course.grading``), never from ``nbgrader_config.py``, so plain
 ``nbgrader autograde`` behaves exactly as upstream:
 
-* ``BudgetedExecute`` gives the whole notebook one time budget instead of a timeout per cell
+* ``BudgetedExecute`` runs the kernel in a private copy of the notebook's folder (``workdir``), so
+  nothing the kernel leaves (links, FIFOs, huge files) is ever in the folder nbgrader writes,
+  chmods and the grader collects afterwards; it gives the whole notebook one time budget instead of a timeout per cell
   (upstream: an infinite loop costs the cell timeout once per test cell that calls it), and
   survives a kernel that dies or stops answering: the cell responsible gets an error output, the
   kernel is restarted, the cells before it are replayed to rebuild the state, and grading goes
@@ -12,11 +14,14 @@ command's configuration (``course.grading``), never from ``nbgrader_config.py``,
   of ``course.integrity``.
 * ``LimitedKernelManager`` starts the kernel through ``python -m course.sandbox``, which gets
   it from the worker's fork server, capped in memory, CPU time and file size with rlimits and,
-  with ``sandbox="bwrap"``, confined (see those modules); such a kernel is interrupted by
-  message, since a signal would reach the launcher.
+  with ``sandbox="bwrap"``, confined, with capped disk and CPU share (see those modules); such a
+  kernel is interrupted by message, since a signal would reach the launcher. Once the kernel is
+  ready, its scratch folder is taken back (``sandbox.lock_scratch``).
 """
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 import threading
 import time
@@ -30,12 +35,27 @@ from nbgrader import utils
 from nbgrader.preprocessors import Execute
 from traitlets import Float, Integer, Unicode
 
-from . import integrity
+from . import integrity, sandbox
 
 # Names of the error outputs this module writes: the grading report looks for them.
 KERNEL_DIED = "KernelDied"
 KERNEL_RESTARTED = "KernelRestarted"
 BUDGET_USED_UP = "TimeBudgetExceeded"
+
+
+def copy_regular_tree(source: str, target: str) -> None:
+    """``target`` becomes a copy of ``source`` holding only its regular files and folders."""
+    shutil.rmtree(target, ignore_errors=True)
+    os.makedirs(target)
+    for base, folders, files in os.walk(source):        # os.walk follows no links
+        here = os.path.join(target, os.path.relpath(base, source))
+        for name in folders:
+            if not os.path.islink(os.path.join(base, name)):
+                os.makedirs(os.path.join(here, name), exist_ok=True)
+        for name in files:
+            path = os.path.join(base, name)
+            if os.path.isfile(path) and not os.path.islink(path):
+                shutil.copyfile(path, os.path.join(here, name), follow_symlinks=False)
 
 
 def error_output(name: str, message: str) -> NotebookNode:
@@ -57,6 +77,12 @@ class LimitedKernelManager(AsyncKernelManager):
                       ).tag(config=True)
     forkserver = Unicode("", help="Socket of the worker's kernel fork server "
                                   "(course.forkserver.ensure_server)").tag(config=True)
+    disk_mb = Integer(256, help="Size of the kernel's working folder and of its /tmp (MiB, "
+                                "bwrap).").tag(config=True)
+    max_files = Integer(10_000, help="Files and folders in each of them (bwrap)."
+                        ).tag(config=True)
+    cpus = Float(1.0, help="Cores the kernel and all its processes share (bwrap)."
+                 ).tag(config=True)
 
     async def _async_interrupt_kernel(self):
         if self.has_kernel:
@@ -72,7 +98,9 @@ class LimitedKernelManager(AsyncKernelManager):
         command = super().format_kernel_cmd(extra_arguments)
         launcher = [sys.executable, "-m", "course.sandbox", "--forkserver", self.forkserver,
                     "--memory-mb", str(self.memory_mb), "--cpu-seconds", str(self.cpu_seconds),
-                    "--max-processes", str(self.max_processes), "--sandbox", self.sandbox]
+                    "--max-processes", str(self.max_processes), "--sandbox", self.sandbox,
+                    "--disk-mb", str(self.disk_mb), "--max-files", str(self.max_files),
+                    "--cpus", str(self.cpus)]
         if self.scratch:
             launcher += ["--scratch", self.scratch]
         return launcher + ["--"] + command
@@ -84,12 +112,35 @@ class BudgetedExecute(Execute):
     budget = Float(300.0, help="Wall-time budget for executing one notebook (s).").tag(config=True)
     kill_grace = Float(10.0, help="Seconds past the budget before the kernel is killed outright."
                        ).tag(config=True)
+    workdir = Unicode("", help="Private folder the kernel runs in: a fresh copy of the notebook's "
+                               "folder (regular files and folders only). Empty: the notebook's "
+                               "folder itself, as upstream.").tag(config=True)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("kernel_manager_class", LimitedKernelManager)
         super().__init__(*args, **kwargs)
 
     def preprocess(self, nb, resources=None, km=None):
+        folder = resources.setdefault("metadata", {}).get("path")
+        if self.workdir and folder:
+            copy_regular_tree(folder, self.workdir)
+            resources["metadata"]["path"] = self.workdir
+        try:
+            return self._run(nb, resources, km)
+        finally:
+            if self.workdir and folder:
+                resources["metadata"]["path"] = folder
+
+    async def async_start_new_kernel_client(self):
+        client = await super().async_start_new_kernel_client()
+        scratch = getattr(self.km, "scratch", "")
+        if getattr(self.km, "sandbox", "none") == "bwrap" and scratch:
+            sandbox.lock_scratch(scratch)
+        return client
+
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
+
+    def _run(self, nb, resources, km):
         self._deadline = time.monotonic() + self.budget
         self._dead_cells: set[int] = set()
         self.timeout_func = self._cell_timeout

@@ -6,10 +6,11 @@ notebook. So each grading worker keeps a *fork server*, a process that imports t
 (``PRELOAD``) and forks a copy of itself for every kernel. Before any student code runs, the copy
 confines itself as tightly as a cold kernel would be (``course.sandbox``):
 
-* with the sandbox, it joins the namespaces of a bubblewrap sandbox that the kernel's launcher
-  has just made for this kernel alone (mounts, PID, network, IPC, UTS), makes the sandbox's root
-  its own, and forks once more, so that the kernel itself lives in the sandbox's PID namespace
-  and dies with it;
+* with the sandbox, it joins the kernel's CPU cgroup and the namespaces of a bubblewrap sandbox
+  that the kernel's launcher has just made for this kernel alone (mounts, PID, network, IPC,
+  UTS), makes the sandbox's root its own, and forks once more, so that the kernel itself lives in
+  the sandbox's PID namespace and dies with it; there it mounts the kernel's private, capped
+  working folder and ``/tmp`` (``_private_folders``);
 * it starts a session of its own, keeps no file descriptor of the server, sets the rlimits,
   forbids gaining privileges (``PR_SET_NO_NEW_PRIVS``, as bubblewrap does), becomes the kernel's
   own user, replaces the environment, and only then starts ipykernel.
@@ -47,6 +48,7 @@ PRELOAD = ("ipykernel.kernelapp", "numpy", "pandas", "scipy.stats", "matplotlib.
 # matplotlib earlier, so it must already hold the kernel's value.
 MATPLOTLIB_BACKEND = "module://matplotlib_inline.backend_inline"
 PR_SET_NO_NEW_PRIVS = 38
+MS_NOSUID, MS_NODEV, MS_BIND = 2, 4, 4096
 NAMESPACES = ("ipc", "uts", "net", "pid", "mnt")     # mnt last: it changes what /proc shows
 MAX_REQUEST = 1 << 20
 
@@ -215,8 +217,11 @@ def _start(connection: socket.socket, listener: socket.socket, kernels: dict) ->
 
 def _become_kernel(request: dict) -> None:
     """In the forked copy: confine this process, then run ipykernel (never returns)."""
+    if request.get("cgroup"):
+        Path(request["cgroup"]).write_text(str(os.getpid()))
     if request.get("sandbox_pid"):
         _enter_sandbox(int(request["sandbox_pid"]))
+        _private_folders(request)
     os.setsid()
     os.chdir(request["cwd"])
     null = os.open(os.devnull, os.O_RDONLY)
@@ -271,6 +276,56 @@ def _enter_sandbox(pid: int) -> None:
         os.closerange(0, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
         code = os.waitstatus_to_exitcode(os.waitpid(child, 0)[1])
         os._exit(code if code >= 0 else 128 - code)        # killed by signal N: 128 + N
+
+
+def _private_folders(request: dict) -> None:
+    """Inside the sandbox, still root: cover ``/tmp`` and the working folder with tmpfs mounts of
+    this sandbox alone, capped in bytes and files and owned by the kernel's user, and copy the
+    working folder's files (regular files and folders only) into the new one. What the kernel
+    writes there is never seen outside and goes when the sandbox ends. The scratch folder (the
+    kernel's sockets) is bound again where it was when the new ``/tmp`` covers it."""
+    cwd, scratch, uid = request["cwd"], request["scratch"], int(request["uid"])
+    source = os.open(cwd, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    sockets = os.open(scratch, os.O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW)
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def mount(what: str, target: str, kind: str | None, flags: int, options: str | None) -> None:
+        if libc.mount(what.encode(), target.encode(), kind and kind.encode(), flags,
+                      options and options.encode()) != 0:
+            raise OSError(ctypes.get_errno(), f"mount {what} on {target}")
+
+    capped = f"size={int(request['disk_bytes'])},nr_inodes={int(request['max_files'])}"
+    mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, capped + ",mode=1777")
+    if scratch.startswith("/tmp/"):
+        os.makedirs(scratch, 0o755)
+        mount(f"/proc/self/fd/{sockets}", scratch, None, MS_BIND, None)
+    os.close(sockets)
+    mount("tmpfs", cwd, "tmpfs", MS_NOSUID | MS_NODEV, f"{capped},mode=0700,uid={uid},gid={uid}")
+    _copy_tree(source, cwd, uid)
+    os.close(source)
+    for name in ("home", "matplotlib"):
+        os.mkdir(f"/tmp/{name}", 0o700)
+        os.chown(f"/tmp/{name}", uid, uid)
+
+
+def _copy_tree(source: int, target: str, uid: int) -> None:
+    """Copy the folder open as ``source`` into ``target``, following no link."""
+    for entry in os.scandir(source):
+        path = os.path.join(target, entry.name)
+        if entry.is_dir(follow_symlinks=False):
+            os.mkdir(path, 0o700)
+            inner = os.open(entry.name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=source)
+            try:
+                _copy_tree(inner, path, uid)
+            finally:
+                os.close(inner)
+        elif entry.is_file(follow_symlinks=False):
+            handle = os.open(entry.name, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=source)
+            with open(handle, "rb") as src, open(path, "xb") as dst:
+                shutil.copyfileobj(src, dst)
+        else:
+            continue
+        os.chown(path, uid, uid)
 
 
 def _limit(request: dict) -> None:

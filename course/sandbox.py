@@ -8,16 +8,21 @@ imported the course's libraries, and which confines itself before any student co
 
 * rlimits: address space (a huge allocation raises MemoryError), CPU time (a busy loop that
   ignores interrupts is killed), file size, no core dumps;
+* with the sandbox, a CPU cgroup of its own (``cpu_cgroup``): the kernel and every process it
+  starts share at most ``--cpus`` cores, so detached busy loops slow down no one else;
 * with ``--sandbox bwrap`` (Debian's bubblewrap), this launcher first makes a sandbox for this
   kernel alone, and the kernel joins it: new mount, PID, network, IPC and UTS namespaces, in
   which the kernel sees its own working folder (read-write), a private scratch folder for its
-  connection sockets and caches, and the installed software read-only. The course directory,
+  connection sockets, and the installed software read-only. The course directory,
   the gradebook, ``source/``, other students' files and the instructor's home do not exist in
   there; there is no network (the kernel talks to the grader over Unix sockets) and the
   environment is replaced, so no database URL or token leaks in. The kernel runs as a user id of
   its own (100000 + this launcher's process id, unique while it lives) with a process cap, which
-  the kernel enforces per user. When this launcher ends or is killed, the sandbox and everything
-  in it go with it.
+  the kernel enforces per user. Its working folder and ``/tmp`` are size-capped tmpfs mounts of
+  the sandbox alone (``--disk-mb`` bytes and ``--max-files`` files each), the working folder
+  filled with a copy of the folder it was started in: the grader never reads, follows, chmods or
+  collects anything the kernel leaves, because all of it goes with the sandbox. When this
+  launcher ends or is killed, the sandbox and everything in it go with it.
 
 ``check()`` says what a machine lacks; ``course grade`` refuses to run unless it has everything
 or the instructor passes ``--unsandboxed`` (rlimits only: student code can then read and write
@@ -32,6 +37,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -40,7 +46,12 @@ UID_BASE = 100_000
 # Read-only system files a Python kernel needs (the shared-library cache among them).
 ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "nsswitch.conf",
              "passwd", "group")
-KEPT_ENVIRONMENT = ("LANG", "LC_ALL", "NBGRADER_EXECUTION", "PYTHONHASHSEED")
+KEPT_ENVIRONMENT = ("LANG", "LC_ALL", "NBGRADER_EXECUTION", "PYTHONHASHSEED", "MDL_HIDDEN_SEED")
+# Where kernels' CPU cgroups go: cgroup v1's cpu hierarchy, or the unified (v2) hierarchy.
+CGROUP_V1 = Path("/sys/fs/cgroup/cpu")
+CGROUP_V2 = Path("/sys/fs/cgroup")
+CGROUP_PARENT = "mdl-kernels"
+CPU_PERIOD_US = 100_000
 
 
 def check() -> list[str]:
@@ -58,7 +69,63 @@ def check() -> list[str]:
     if os.geteuid() != 0:
         problems.append("the grader is not root, so kernels cannot run as users of their own "
                         "and the process cap is not enforced")
+    elif _cgroup_parent() is None:
+        problems.append("no writable CPU cgroup (cgroup v1's cpu controller, or v2 with the cpu "
+                        "controller enabled): a student's busy loops could slow everyone down")
     return problems
+
+
+def _cgroup_parent() -> Path | None:
+    """The folder under which kernels get CPU cgroups, made if needed; None when there is none."""
+    for root, quota in ((CGROUP_V1, "cpu.cfs_quota_us"), (CGROUP_V2, "cpu.max")):
+        parent = root / CGROUP_PARENT
+        try:
+            if root == CGROUP_V2:
+                if "cpu" not in (root / "cgroup.controllers").read_text().split():
+                    continue
+                (root / "cgroup.subtree_control").write_text("+cpu")
+            parent.mkdir(exist_ok=True)
+            if root == CGROUP_V2:
+                (parent / "cgroup.subtree_control").write_text("+cpu")
+            if (parent / quota).exists():
+                return parent
+        except OSError:
+            continue
+    return None
+
+
+class cpu_cgroup:
+    """A CPU cgroup for one kernel: at most ``cpus`` cores for it and all it starts.
+
+    Entering gives the file a process writes its id to in order to join (the kernel does, while
+    still root); leaving removes the group once the sandbox's processes are gone."""
+
+    def __init__(self, name: str, cpus: float):
+        parent = _cgroup_parent()
+        self.path = None if parent is None else parent / name
+        self.cpus = cpus
+
+    def __enter__(self) -> str | None:
+        if self.path is None:
+            return None
+        self.path.mkdir(exist_ok=True)
+        quota = int(self.cpus * CPU_PERIOD_US)
+        if (self.path / "cpu.max").exists():
+            (self.path / "cpu.max").write_text(f"{quota} {CPU_PERIOD_US}")
+        else:
+            (self.path / "cpu.cfs_period_us").write_text(str(CPU_PERIOD_US))
+            (self.path / "cpu.cfs_quota_us").write_text(str(quota))
+        return str(self.path / "cgroup.procs")
+
+    def __exit__(self, *exc) -> None:
+        for _ in range(50 if self.path else 0):   # the sandbox's processes take a moment to go
+            try:
+                self.path.rmdir()
+                return
+            except FileNotFoundError:
+                return
+            except OSError:
+                time.sleep(0.1)
 
 
 def _software() -> list[str]:
@@ -106,15 +173,19 @@ def bwrap_command(workdir: str, scratch: str, command: list[str]) -> list[str]:
 
     for folder in _software():
         args += [*parents(folder), "--ro-bind", folder, folder]
-    for folder in (scratch, workdir):
-        args += [*parents(folder), "--bind", folder, folder]
-    return args + ["--clearenv", "--chdir", workdir, "--", *command]
+    args += [*parents(scratch), "--bind", scratch, scratch]
+    if not workdir.startswith(scratch.rstrip("/") + "/"):
+        # only read (by the kernel, as root, to fill its own capped copy: forkserver)
+        args += [*parents(workdir), "--ro-bind", workdir, workdir]
+    # "/": the scratch folder belongs to the kernel's user, and this process has no capability
+    return args + ["--clearenv", "--chdir", "/", "--", *command]
 
 
-def kernel_environment(scratch: str) -> dict[str, str]:
-    """A sandboxed kernel's whole environment: nothing of the grader's but a few settings."""
+def kernel_environment() -> dict[str, str]:
+    """A sandboxed kernel's whole environment: nothing of the grader's but a few settings. Its
+    home and caches are in its capped ``/tmp``."""
     return {"PATH": f"{os.path.dirname(sys.executable)}:/usr/bin:/bin",
-            "HOME": f"{scratch}/home", "MPLCONFIGDIR": f"{scratch}/matplotlib", "TMPDIR": "/tmp",
+            "HOME": "/tmp/home", "MPLCONFIGDIR": "/tmp/matplotlib", "TMPDIR": "/tmp",
             **{name: "1" for name in THREAD_VARIABLES},
             **{k: os.environ[k] for k in KEPT_ENVIRONMENT if k in os.environ}}
 
@@ -136,14 +207,21 @@ def start_sandbox(workdir: str, scratch: str) -> tuple[subprocess.Popen, int]:
     return process, int(json.loads(details)["child-pid"])
 
 
-def _prepare(workdir: str, scratch: str, uid: int) -> None:
-    """Scratch folders, and for the kernel's user ownership of what it may write."""
-    for name in ("home", "matplotlib"):
-        os.makedirs(os.path.join(scratch, name), exist_ok=True)
-    for folder in (workdir, scratch):
-        for base, dirs, files in os.walk(folder):
-            for name in [base, *(os.path.join(base, n) for n in dirs + files)]:
-                os.lchown(name, uid, uid)
+def _prepare(scratch: str, connection_file: str | None, uid: int) -> None:
+    """Let the kernel's user create its sockets in the scratch folder while it starts (the grader
+    takes the folder back once the kernel is ready: ``lock_scratch``) and read, not change, its
+    connection file."""
+    os.lchown(scratch, uid, uid)
+    os.chmod(scratch, 0o700)
+    if connection_file and os.path.isfile(connection_file) and not os.path.islink(connection_file):
+        os.chmod(connection_file, 0o644)
+
+
+def lock_scratch(scratch: str) -> None:
+    """Once the kernel listens on its sockets it needs to create nothing more in the scratch
+    folder: give the folder back to root, so student code cannot leave files there."""
+    os.lchown(scratch, 0, 0)
+    os.chmod(scratch, 0o755)
 
 
 def die_with_parent() -> None:
@@ -166,6 +244,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sandbox", choices=["none", "bwrap"], default="none")
     parser.add_argument("--scratch", help="private read-write folder of this kernel (bwrap)")
     parser.add_argument("--max-processes", type=int, default=64)
+    parser.add_argument("--disk-mb", type=int, default=256,
+                        help="size of the kernel's working folder and of its /tmp (bwrap)")
+    parser.add_argument("--max-files", type=int, default=10_000,
+                        help="files and folders in each of them (bwrap)")
+    parser.add_argument("--cpus", type=float, default=1.0,
+                        help="cores the kernel and its processes share (bwrap)")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
@@ -177,24 +261,27 @@ def main(argv: list[str] | None = None) -> None:
     request = {"cwd": workdir, "args": command[3:], "memory_mb": args.memory_mb,
                "cpu_seconds": args.cpu_seconds, "max_file_bytes": MAX_FILE_BYTES,
                "max_processes": args.max_processes, "uid": None, "sandbox_pid": None,
+               "disk_bytes": args.disk_mb * 1024 * 1024, "max_files": args.max_files,
+               "cgroup": None, "scratch": args.scratch,
                # The kernel's own log would drown the grader's progress: it goes to the
                # scratch folder (or nowhere); what student code prints reaches the notebook.
                "log": os.path.join(args.scratch, "kernel.log") if args.scratch else None,
                "env": {**os.environ, **{name: "1" for name in THREAD_VARIABLES}}}
-    sandbox = None
-    if args.sandbox == "bwrap":
-        if not args.scratch:
-            parser.error("--sandbox bwrap needs --scratch")
-        if os.geteuid() != 0:
-            parser.error("--sandbox bwrap needs root: " + "; ".join(check()))
-        request["uid"] = UID_BASE + os.getpid()
-        request["env"] = kernel_environment(args.scratch)
-        _prepare(workdir, args.scratch, request["uid"])
+    if args.sandbox == "none":
+        sys.exit(forkserver.run_kernel(args.forkserver, request))
+    if not args.scratch:
+        parser.error("--sandbox bwrap needs --scratch")
+    if os.geteuid() != 0:
+        parser.error("--sandbox bwrap needs root: " + "; ".join(check()))
+    request["uid"] = UID_BASE + os.getpid()
+    request["env"] = kernel_environment()
+    connection = command[command.index("-f") + 1] if "-f" in command[:-1] else None
+    _prepare(args.scratch, connection, request["uid"])
+    with cpu_cgroup(f"kernel-{os.getpid()}", args.cpus) as request["cgroup"]:
         sandbox, request["sandbox_pid"] = start_sandbox(workdir, args.scratch)
-    try:
-        status = forkserver.run_kernel(args.forkserver, request)
-    finally:
-        if sandbox is not None:         # ends the sandbox: whatever the kernel left there dies
+        try:
+            status = forkserver.run_kernel(args.forkserver, request)
+        finally:                        # ends the sandbox: whatever the kernel left there dies
             sandbox.stdin.close()
             sandbox.wait()
     sys.exit(status)

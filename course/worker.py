@@ -28,16 +28,9 @@ from sqlalchemy import create_engine, text
 from . import forkserver
 
 CONFIG_NAME = "nbgrader_config.py"
-# nbgrader 0.9.6's Autograde.autograde_preprocessors with Execute replaced.
-WORKER_PREPROCESSORS = [
-    "course.execute.BudgetedExecute",
-    "nbgrader.preprocessors.IgnorePattern",
-    "nbconvert.preprocessors.ClearMetadataPreprocessor",
-    "nbgrader.preprocessors.LimitOutput",
-    "nbgrader.preprocessors.SaveAutoGrades",
-    "nbgrader.preprocessors.AssignLatePenalties",
-    "nbgrader.preprocessors.CheckCellMetadata",
-]
+EXECUTE_NAMES = {"nbgrader.preprocessors.Execute", "nbgrader.preprocessors.execute.Execute"}
+BUDGETED_EXECUTE = "course.execute.BudgetedExecute"
+SCORE_BY_COMPLETION = "course.scoring.ScoreByCompletion"
 
 
 @dataclass(frozen=True)
@@ -49,6 +42,9 @@ class Limits:
     memory_mb: int = 2048          # kernel address space
     sandbox: str = "bwrap"         # course.sandbox mode: "bwrap", or "none" (limits only)
     max_processes: int = 64        # processes and threads of one kernel (root graders only)
+    disk_mb: int = 256             # working folder and /tmp of one kernel, each (sandbox only)
+    max_files: int = 10_000        # files and folders in each of them (sandbox only)
+    cpus: float = 1.0              # cores one kernel and its processes share (sandbox only)
 
 
 @dataclass
@@ -91,6 +87,40 @@ def ensure_tools_on_path() -> None:
         os.environ["PATH"] = os.pathsep.join([scripts, os.environ.get("PATH", "")])
 
 
+def worker_preprocessors(config) -> list:
+    """The autograde preprocessors of the course's config, nbgrader's own when it sets none,
+    with nbgrader's Execute replaced by the budgeted, sandboxed one; the scoring rule of
+    ``course.scoring`` is added before SaveAutoGrades if the config lacks it."""
+    from nbgrader.converters import Autograde
+    from nbgrader.preprocessors import Execute
+
+    configured = config.Autograde.get("autograde_preprocessors") or \
+        Autograde.class_traits()["autograde_preprocessors"].default_value
+    chosen = []
+    for step in configured:
+        name = step if isinstance(step, str) else f"{step.__module__}.{step.__name__}"
+        if step is Execute or name in EXECUTE_NAMES:
+            chosen.append(BUDGETED_EXECUTE)
+        else:
+            chosen.append(step)
+    names = [s if isinstance(s, str) else f"{s.__module__}.{s.__name__}" for s in chosen]
+    if SCORE_BY_COMPLETION not in names:
+        save = next((i for i, n in enumerate(names) if n.endswith("SaveAutoGrades")), len(names))
+        chosen.insert(save, SCORE_BY_COMPLETION)
+    return chosen
+
+
+def collect_files(folder: Path) -> dict[str, bytes]:
+    """The regular files under ``folder``, by relative path; links and special files are left."""
+    found = {}
+    for base, _, names in os.walk(folder):
+        for name in names:
+            path = Path(base) / name
+            if path.is_file() and not path.is_symlink():
+                found[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return dict(sorted(found.items()))
+
+
 def write_files(folder: Path, files: dict[str, bytes]) -> None:
     for name, data in files.items():
         target = (folder / name).resolve()
@@ -125,7 +155,7 @@ def grade(job: Job) -> Outcome:
                 gradebook.update_or_create_submission(job.assignment, job.student)
                 gradebook.grant_extension(job.assignment, job.student,
                                           minutes=job.extension / 60)
-        config.Autograde.autograde_preprocessors = WORKER_PREPROCESSORS
+        config.Autograde.autograde_preprocessors = worker_preprocessors(config)
         if job.limits.cell_timeout:
             config.Execute.timeout = job.limits.cell_timeout
         config.BudgetedExecute.budget = job.limits.budget
@@ -133,10 +163,14 @@ def grade(job: Job) -> Outcome:
         config.LimitedKernelManager.cpu_seconds = int(job.limits.budget) + 30
         config.LimitedKernelManager.sandbox = job.limits.sandbox
         config.LimitedKernelManager.max_processes = job.limits.max_processes
+        config.LimitedKernelManager.disk_mb = job.limits.disk_mb
+        config.LimitedKernelManager.max_files = job.limits.max_files
+        config.LimitedKernelManager.cpus = job.limits.cpus
         config.LimitedKernelManager.forkserver = forkserver.ensure_server()
         # The kernel's private folder, outside the course tree it is graded in. With bwrap the
         # kernel has no network, so it talks to the grader over Unix sockets in there.
         kernel_dir.mkdir()
+        config.BudgetedExecute.workdir = str(kernel_dir / "work")
         config.LimitedKernelManager.scratch = str(kernel_dir)
         config.LimitedKernelManager.connection_file = str(kernel_dir / "kernel.json")
         if job.limits.sandbox == "bwrap":
@@ -145,8 +179,7 @@ def grade(job: Job) -> Outcome:
         api = NbGraderAPI(CourseDirectory(config=config), config=config)
         result = api.autograde(job.assignment, job.student, force=True, create=True)
         out = root / "autograded" / job.student / job.assignment
-        files = {p.relative_to(out).as_posix(): p.read_bytes()
-                 for p in sorted(out.rglob("*")) if p.is_file()}
+        files = collect_files(out)
         ok = bool(result.get("success"))
         grades = saved_grades(config.CourseDirectory.db_url, job.assignment, job.student) \
             if ok else None
