@@ -60,6 +60,13 @@ def main(argv: list[str] | None = None) -> int:
                        help="seconds one cell may run (default: Execute.timeout of the config)")
     grade.add_argument("--memory-mb", type=int, default=2048,
                        help="memory limit of each notebook's kernel in MiB (default: 2048)")
+    grade.add_argument("--disk-mb", type=int, default=256,
+                       help="size of each kernel's working folder and of its /tmp in MiB "
+                            "(default: 256)")
+    grade.add_argument("--max-files", type=int, default=10_000,
+                       help="files and folders each of them may hold (default: 10000)")
+    grade.add_argument("--cpus", type=float, default=1.0,
+                       help="cores one kernel and every process it starts share (default: 1)")
     grade.add_argument("--unsandboxed", action="store_true",
                        help="run student code without the sandbox (rlimits only), e.g. where "
                             "bubblewrap or root is missing; see the README's threat model")
@@ -105,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         from .grading import SandboxUnavailable, grade_class, summary
         from .worker import Limits
         limits = Limits(budget=args.budget, cell_timeout=args.cell_timeout,
-                        memory_mb=args.memory_mb)
+                        memory_mb=args.memory_mb, disk_mb=args.disk_mb,
+                        max_files=args.max_files, cpus=args.cpus)
         try:
             report = grade_class(args.course_dir, args.assignment, args.student, args.workers,
                                  args.scheduler, limits, args.force, unsandboxed=args.unsandboxed)

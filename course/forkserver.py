@@ -300,6 +300,7 @@ def _private_folders(request: dict) -> None:
         os.makedirs(scratch, 0o755)
         mount(f"/proc/self/fd/{sockets}", scratch, None, MS_BIND, None)
     os.close(sockets)
+    os.makedirs(cwd, 0o755, exist_ok=True)      # a mount point, when the new /tmp covered it
     mount("tmpfs", cwd, "tmpfs", MS_NOSUID | MS_NODEV, f"{capped},mode=0700,uid={uid},gid={uid}")
     _copy_tree(source, cwd, uid)
     os.close(source)

@@ -44,8 +44,17 @@ REASONS = {
     "CellTimeoutError": "timed out",
     "MemoryError": "ran out of memory",
     "_ArrayMemoryError": "ran out of memory",
-    integrity.TAMPERED: "replaced library functions",
+    integrity.TAMPERED: "tampering suspected",
 }
+DISK_FULL = "disk space used up"      # ENOSPC: the kernel's capped working folder or /tmp
+
+
+def reason(error: dict) -> str:
+    """What an error output of an executed cell means, for the report."""
+    name = error.get("ename", "")
+    if name in ("OSError", "IOError") and "[Errno 28]" in str(error.get("evalue", "")):
+        return DISK_FULL
+    return REASONS.get(name, name)
 
 
 @dataclass
@@ -105,8 +114,7 @@ def reasons_in(notebook: nbformat.NotebookNode) -> dict[str, str]:
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") or f"cell {index}"
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         if errors:
-            name = errors[-1].get("ename", "")
-            found[grade_id] = REASONS.get(name, name)
+            found[grade_id] = reason(errors[-1])
     return found
 
 
@@ -127,10 +135,10 @@ def score_line(course: Course, line: Line, executed: dict[str, nbformat.Notebook
             for grade in notebook.grades:
                 if float(grade.score or 0) < float(grade.max_score):
                     line.failed_cells[grade.name] = why.get(grade.name, "wrong answer")
-    for reason in dict.fromkeys(REASONS.values()):
-        cells = [cell for cell, why_cell in why.items() if why_cell == reason]
+    for known in dict.fromkeys([*REASONS.values(), DISK_FULL]):
+        cells = [cell for cell, why_cell in why.items() if why_cell == known]
         if cells:
-            line.notes.append(f"{reason}: {', '.join(cells)}")
+            line.notes.append(f"{known}: {', '.join(cells)}")
 
 
 class SandboxUnavailable(RuntimeError):

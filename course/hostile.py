@@ -218,12 +218,29 @@ CATALOG = [
                     "    warnings.warn(f'noise {_i}')\n    print('noise', _i, file=sys.stderr)")),
     Hostile("patched-libraries", "numpy and scikit-learn functions the tests use are replaced",
             _patched(PATCH_LIBRARIES), frozenset(TESTS_OF_PRECISION_ON),
-            "replaced library functions"),
+            "tampering suspected"),
     Hostile("patched-checks", "the course's check functions are replaced by no-ops",
             _patched(PATCH_CHECKS), frozenset(TESTS_OF_PRECISION_ON),
-            "replaced library functions"),
+            "tampering suspected"),
     Hostile("snoops-relative", "reads ../../../ for notebooks and deletes gradebook rows",
             _append("confusion_matrix_from_scratch", RELATIVE_SNOOPING)),
+    Hostile("fills-disk", "writes one huge file into its working folder, then /tmp, until full",
+            _append("confusion_matrix_from_scratch",
+                    "for _where in ('/tmp', '.'):\n"
+                    "    with open(f'{_where}/filler.bin', 'wb') as _out:\n"
+                    "        while True:\n            _out.write(b'x' * 2 ** 20)"),
+            report="disk space used up"),
+    Hostile("many-files", "creates empty files until none more can be made",
+            _append("precision_recall_f1",
+                    "import itertools\nfor _i in itertools.count():\n"
+                    "    open(f'empty-{_i}.txt', 'w').close()"),
+            report="disk space used up"),
+    Hostile("busy-children", "starts detached processes that spin until grading ends",
+            _append("confusion_matrix_from_scratch",
+                    # niced, so that they slow this student's own grading down little
+                    "import subprocess, sys\nfor _i in range(4):\n"
+                    "    subprocess.Popen(['nice', '-n', '19', sys.executable, '-c', "
+                    "'while True: pass'], start_new_session=True)")),
 ]
 
 
@@ -291,6 +308,20 @@ try:
 finally:
     print('FORKED', _children)""")),
     ]
+    attacks.append(Hostile(
+        "leaves-links", "leaves links to the gradebook, source/ and another student's notebook "
+        "(and a FIFO) in its folder for the grader to follow after the kernel ends",
+        _attack(f"""
+import os
+_targets = {{{nb!r}: {root + '/gradebook.db'!r}, 'source.ipynb': {f'{root}/source/{a}/{nb}'!r},
+            'victim.ipynb': {f'{root}/submitted/{victim}/{a}/{nb}'!r}, 'root-dir': '/',
+            'etc-passwd': '/etc/passwd', 'gradebook.db': {root + '/gradebook.db'!r}}}
+for _name, _target in _targets.items():
+    if os.path.lexists(_name):
+        os.remove(_name)
+    os.symlink(_target, _name)
+os.mkfifo('pipe')
+print('LEFT', len(os.listdir('.')), 'entries; ATTACK FAILED unless the grader follows them')""")))
     if port:
         attacks.append(Hostile("network", "opens network connections", _attack(f"""
 import socket

@@ -22,18 +22,22 @@ SANDBOXED = pytest.mark.skipif(bool(sandbox.check()) and not os.environ.get("MDL
 class Kernel:
     """One kernel started the way ``course grade`` starts them, for code to run in."""
 
-    def __init__(self, folder: Path, mode: str):
-        workdir, scratch = folder / "work", folder / "scratch"
-        workdir.mkdir(parents=True)
-        scratch.mkdir()
+    def __init__(self, folder: Path, mode: str, **options):
+        self.workdir, self.scratch = folder / "work", folder / "scratch"
+        self.workdir.mkdir(parents=True)
+        self.scratch.mkdir()
+        (self.workdir / "data.csv").write_text("x\n1\n")
         self.km = LimitedKernelManager(
-            forkserver=forkserver.ensure_server(), sandbox=mode, scratch=str(scratch),
-            memory_mb=1536, cpu_seconds=120, connection_file=str(scratch / "kernel.json"),
-            **({"transport": "ipc", "ip": str(scratch / "ipc")} if mode == "bwrap" else {}))
-        run_sync(self.km.start_kernel)(cwd=str(workdir))
+            forkserver=forkserver.ensure_server(), sandbox=mode, scratch=str(self.scratch),
+            memory_mb=1536, cpu_seconds=120, connection_file=str(self.scratch / "kernel.json"),
+            **({"transport": "ipc", "ip": str(self.scratch / "ipc")} if mode == "bwrap" else {}),
+            **options)
+        run_sync(self.km.start_kernel)(cwd=str(self.workdir))
         self.client = self.km.client()
         self.client.start_channels()
         run_sync(self.client.wait_for_ready)(timeout=60)
+        if mode == "bwrap":             # as course.execute.BudgetedExecute does
+            sandbox.lock_scratch(str(self.scratch))
 
     def run(self, code: str) -> str:
         printed = []
@@ -60,8 +64,8 @@ class Kernel:
 def kernels(tmp_path):
     started = []
 
-    def start(mode: str = "none") -> Kernel:
-        started.append(Kernel(tmp_path / f"kernel-{len(started)}", mode))
+    def start(mode: str = "none", **options) -> Kernel:
+        started.append(Kernel(tmp_path / f"kernel-{len(started)}", mode, **options))
         return started[-1]
 
     yield start
@@ -114,6 +118,65 @@ def test_killing_the_launcher_ends_the_kernel_and_all_it_started(kernels):
             break
         time.sleep(0.2)
     assert not left, f"processes of the kernel's user survived: {left}"
+
+
+@SANDBOXED
+def test_a_sandboxed_kernel_writes_only_into_its_own_capped_folders(kernels):
+    """The kernel sees a copy of its folder on a tmpfs of its sandbox, capped in bytes and files
+    (as is its /tmp); links, FIFOs and files it leaves are never in the grader's folders."""
+    kernel = kernels("bwrap", disk_mb=8, max_files=200)
+    said = kernel.run(
+        "import os, errno\n"
+        "print(open('data.csv').read().split())\n"
+        "os.symlink('/etc/passwd', 'link'); os.mkfifo('pipe')\n"
+        "for where in (os.environ['HOME'], " + repr(str(kernel.scratch)) + "):\n"
+        "    try: open(f'{where}/x', 'w').close(); print(where, 'writable')\n"
+        "    except OSError: print(where, 'read-only')\n"
+        "for where in ('.', '/tmp'):\n"
+        "    try:\n"
+        "        with open(f'{where}/big', 'wb') as out:\n"
+        "            for _ in range(64): out.write(b'x' * 2 ** 20)\n"
+        "    except OSError as e: print(where, 'bytes', e.errno == errno.ENOSPC)\n"
+        "    try:\n"
+        "        for i in range(1000): open(f'{where}/f{i}', 'w').close()\n"
+        "    except OSError as e: print(where, 'files', e.errno == errno.ENOSPC)")
+    lines = said.splitlines()
+    assert lines[0] == "['x', '1']", said
+    assert lines[1] == "/tmp/home writable" and lines[2].endswith("read-only"), said
+    assert lines[3:] == [". bytes True", ". files True", "/tmp bytes True", "/tmp files True"], said
+    assert sorted(p.name for p in kernel.workdir.iterdir()) == ["data.csv"]
+    assert not any(p.is_symlink() for p in kernel.scratch.iterdir())
+    assert not (kernel.scratch / "x").exists()
+
+
+@SANDBOXED
+def test_a_kernel_and_all_it_starts_share_one_core(kernels):
+    """Detached busy loops get one core between them, not one each: the CPU cgroup holds."""
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: any process could take at most one anyway")
+    kernel = kernels("bwrap", cpus=1.0)
+    uid = int(kernel.run(
+        "import os, subprocess, sys\n"
+        "for _ in range(3):\n"
+        "    subprocess.Popen([sys.executable, '-c', 'while True: pass'], start_new_session=True)\n"
+        "print(os.getuid())"))
+
+    def busy_seconds() -> float:
+        total = 0.0
+        for process in psutil.process_iter(["uids"]):
+            if process.info["uids"].real == uid:
+                try:
+                    times = process.cpu_times()
+                    total += times.user + times.system
+                except psutil.NoSuchProcess:
+                    pass
+        return total
+
+    time.sleep(1)
+    before, started = busy_seconds(), time.monotonic()
+    time.sleep(3)
+    cores = (busy_seconds() - before) / (time.monotonic() - started)
+    assert 0.5 < cores < 1.25, f"the kernel's processes used {cores:.2f} cores"
 
 
 def test_the_server_stops_and_cleans_up_when_its_worker_goes(tmp_path):

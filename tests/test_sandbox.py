@@ -101,9 +101,21 @@ def attacked(request, reference, tmp_path_factory):
         attacks = [entry for entry in attacks if entry.id in DATABASE_ATTACKS]
     for entry in attacks:
         submit_files(course, entry)
+    before = files_and_modes(course)
     run = pipeline.grade(course, "--workers", "2")
     pipeline.generate_feedback(course, ASSIGNMENT)
+    course.files_before = before
     return course, reference, attacks, run, listener
+
+
+def files_and_modes(course) -> dict[str, tuple[int, bytes]]:
+    """Mode and content of the files an attacker's links point at."""
+    targets = [course.root / "source" / ASSIGNMENT / hostile.NOTEBOOK,
+               course.root / "submitted" / "perfect" / ASSIGNMENT / hostile.NOTEBOOK]
+    if (course.root / "gradebook.db").exists():
+        targets.append(course.root / "gradebook.db")
+    return {str(p): (p.stat().st_mode, p.read_bytes() if p.suffix == ".ipynb" else b"")
+            for p in targets}
 
 
 def outputs(course, student) -> str:
@@ -136,6 +148,24 @@ def test_every_attack_failed(attacked):
     if any(entry.id == "fork-bomb" for entry in attacks):
         forked = [line for line in outputs(course, "h-fork-bomb").splitlines() if "FORKED" in line]
         assert forked and int(forked[0].split()[-1]) < 64, forked
+
+
+def test_links_left_in_the_working_folder_are_never_followed(attacked):
+    """After the kernel ends, the grader writes, chmods and collects only what it wrote itself:
+    the links, the FIFO and the replaced notebook the attacker left stay in its sandbox."""
+    course, _, attacks, _, _ = attacked
+    if not any(entry.id == "leaves-links" for entry in attacks):
+        pytest.skip("the link attack does not depend on the database")
+    folder = course.root / "autograded" / "h-leaves-links" / ASSIGNMENT
+    assert sorted(p.name for p in folder.iterdir()) == [hostile.NOTEBOOK]
+    assert not (folder / hostile.NOTEBOOK).is_symlink()
+    nbformat.read(folder / hostile.NOTEBOOK, as_version=4)        # the executed notebook
+    for feedback in (course.root / "feedback" / "h-leaves-links").rglob("*"):
+        assert not feedback.is_symlink() and "gradebook" not in feedback.name
+    after = files_and_modes(course)
+    for path, (mode, content) in course.files_before.items():
+        assert after[path][0] == mode, f"{path} was chmod-ed"
+        assert after[path][1] == content, f"{path} was changed"
 
 
 def test_nothing_secret_reaches_notebooks_or_feedback(attacked):
