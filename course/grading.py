@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import sys
@@ -275,7 +276,11 @@ def grade_class(root: Path, assignments: list[str] | None = None,
         try:
             for assignment, student in course.submissions(assignments, students):
                 line = lines[(assignment, student)] = Line(assignment, student)
-                job = stage(staging, line, limits, force)
+                try:
+                    job = stage(staging, line, limits, force)
+                except Exception as err:      # noqa: BLE001  (reported; the class goes on)
+                    line.status, job = "error", None
+                    line.notes.append(f"could not be prepared for grading: {describe(err)}")
                 if job is not None:
                     starting = starting or background.submit(start_cluster, workers, scheduler)
                     jobs.append(job)
@@ -307,7 +312,11 @@ def grade_class(root: Path, assignments: list[str] | None = None,
                     except Exception as err:          # the worker itself failed (not the student)
                         outcome = worker.Outcome(job.assignment, job.student, {}, None, False,
                                                  "", 0.0, f"{type(err).__name__}: {err}")
-                    save_outcome(course, outcome, line)
+                    try:
+                        save_outcome(course, outcome, line)
+                    except Exception as err:  # noqa: BLE001  (reported; the class goes on)
+                        line.status = "error"
+                        line.notes.append(f"grades could not be saved: {describe(err)}")
                     record = done / job.assignment / f"{job.student}.json"
                     record.parent.mkdir(parents=True, exist_ok=True)
                     if line.status == "graded":
@@ -338,7 +347,7 @@ def save_outcome(course: Course, outcome: worker.Outcome, line: Line) -> None:
     line.seconds = round(outcome.seconds, 1)
     if outcome.grades is None:
         line.status = "error"
-        line.notes.append(f"could not be graded: {last_line(outcome.error)}")
+        line.notes.append(f"could not be graded: {failure_cause(outcome)}")
         return
     folder = course.root / "autograded" / outcome.student / outcome.assignment
     shutil.rmtree(folder, ignore_errors=True)
@@ -367,9 +376,29 @@ def save_outcome(course: Course, outcome: worker.Outcome, line: Line) -> None:
     score_line(course, line, executed)
 
 
-def last_line(text: str | None) -> str:
-    lines = (text or "").strip().splitlines()
+EXCEPTION_LINE = re.compile(r"^\s*(?:[\w.]+\.)?(\w+(?:Error|Exception|Exit|Entry)): (.+)$")
+GENERIC = ("Please see the", "There was an error processing")
+
+
+def failure_cause(outcome: worker.Outcome) -> str:
+    """The real reason nbgrader could not grade a submission: the last exception its log and
+    error text name, other than nbgrader's own "please see the above traceback"."""
+    found = []
+    for text in (outcome.log, outcome.error):
+        for line in (text or "").splitlines():
+            match = EXCEPTION_LINE.match(line)
+            if match and not any(g in match.group(2) for g in GENERIC):
+                found.append(f"{match.group(1)}: {match.group(2).strip()}")
+    if found:
+        return found[-1]
+    lines = (outcome.error or "").strip().splitlines()
     return lines[-1] if lines else "no details"
+
+
+def describe(error: BaseException) -> str:
+    if isinstance(error, MissingEntry):
+        return f"not in the gradebook ({error}); run nbgrader generate_assignment first"
+    return f"{type(error).__name__}: {error}"
 
 
 def score_missing(course: Course, line: Line) -> None:

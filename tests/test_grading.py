@@ -20,7 +20,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from course import classroom, grading, hostile, leaks, paths, pipeline
+from course import classroom, grading, hostile, leaks, paths, pipeline, worker
 
 ASSIGNMENT = hostile.ASSIGNMENT
 LIMITS = ["--budget", "30", "--cell-timeout", "8", "--memory-mb", "1536"]
@@ -246,3 +246,31 @@ def test_an_existing_dask_cluster_grades_the_same(graded, tmp_path):
             if process is not None:
                 process.terminate()
                 process.wait(timeout=30)
+
+
+def test_a_submission_nbgrader_cannot_grade_is_reported_with_its_real_cause(tmp_path):
+    """nbgrader's own message is "Please see the above traceback"; the report names the cause."""
+    course = pipeline.make_course(tmp_path / "course", [ASSIGNMENT])
+    release_dir = pipeline.generate_release(course, ASSIGNMENT)
+    template = worker.assignment_gradebook(course.db_url, grading.Course(course.root).course_id,
+                                           ASSIGNMENT, tmp_path)
+    files = {name: nbformat.writes(nb).encode() for name, nb in classroom.submission(
+        classroom.blank(), release_dir, paths.SOURCE / ASSIGNMENT).items()}
+    job = worker.Job("99-never-released", "someone", files, {}, paths.CONFIG.read_text(),
+                     template, worker.Limits(sandbox="none"))
+    outcome = worker.grade(job)
+    assert not outcome.ok and "Please see the" in outcome.error
+    cause = grading.failure_cause(outcome)
+    assert "No assignment with ID '99-never-released' exists" in cause, cause
+
+
+def test_a_submission_for_an_unreleased_assignment_is_reported_and_the_rest_graded(tmp_path):
+    course = new_course(tmp_path / "course", [], ORDINARY[:1])
+    pipeline.submit(course, "early-bird", "13-regression-metrics-and-baselines",
+                    {"notes.ipynb": nbformat.v4.new_notebook()})
+    run = course_grade(course, "--workers", "1")
+    assert run.returncode == 1, run.stdout[-2000:] + run.stderr[-2000:]
+    lines = report(course)
+    assert lines["perfect"]["status"] == "graded" and lines["perfect"]["score"] == 35
+    said = " ".join(lines["early-bird"]["notes"])
+    assert lines["early-bird"]["status"] == "error" and "generate_assignment" in said, said
