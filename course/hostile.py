@@ -265,6 +265,20 @@ def _attack(code: str) -> Callable:
     return build
 
 
+def _prints_hidden_tests(nb):
+    """A last cell of its own that prints every cell the kernel ran, hidden tests included, as
+    text, as HTML and as an error message, for the feedback to show."""
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "import html\nfrom IPython.display import HTML, display\n_ran = '\\n'.join(In)\n"
+        "print(_ran)\ndisplay(HTML('<pre>' + html.escape(_ran) + '</pre>'))\n"
+        "print('ATTACK FAILED unless the feedback shows them')\nraise RuntimeError(_ran)"))
+    return _one(nb)
+
+
+LEAKS_HIDDEN_TESTS = Hostile("prints-hidden-tests", "prints the hidden tests it ran (from In) in "
+                             "a cell of its own, for the feedback to show", _prints_hidden_tests)
+
+
 def sandbox_attacks(course_root: str, victim: str, db_url: str | None = None,
                     catalog: str | None = None, port: int | None = None) -> list[Hostile]:
     """Submissions that try to escape the grading sandbox of the course at ``course_root``."""
@@ -308,6 +322,7 @@ try:
 finally:
     print('FORKED', _children)""")),
     ]
+    attacks.append(LEAKS_HIDDEN_TESTS)
     attacks.append(Hostile(
         "leaves-links", "leaves links to the gradebook, source/ and another student's notebook "
         "(and a FIFO) in its folder for the grader to follow after the kernel ends",

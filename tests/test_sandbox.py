@@ -174,10 +174,15 @@ def test_nothing_secret_reaches_notebooks_or_feedback(attacked):
     catalog_lines = {line.strip() for line in (paths.MISCONCEPTIONS / f"{ASSIGNMENT}.toml")
                      .read_text().splitlines() if len(line.strip()) > 30}
     for entry in attacks:
+        if entry is hostile.LEAKS_HIDDEN_TESTS:     # its autograded notebook is the instructor's
+            continue
         printed = outputs(course, entry.student)
         assert not [s for s in secrets if s in printed], entry.id
         assert not [s for s in catalog_lines if s in printed], entry.id
     hidden = {s for s, origin in secrets.items() if origin.startswith("hidden")}
+    if any(entry is hostile.LEAKS_HIDDEN_TESTS for entry in attacks):   # the test can fail
+        printed = outputs(course, hostile.LEAKS_HIDDEN_TESTS.student)
+        assert len([s for s in hidden if s in printed]) > 20
     for page in (course.root / "feedback").rglob("*.html"):
         text = leaks.visible_text(page.read_text())
         assert not [s for s in hidden if s in text], page
