@@ -39,6 +39,14 @@ def _to_array(value: Any, what: str) -> np.ndarray:
     return array
 
 
+def _plain(value: Any) -> Any:
+    """The plain value inside a str or number, whatever a subclass says about equality (an
+    answer whose ``__eq__`` returns True for anything must not pass)."""
+    if isinstance(value, str):
+        return str.__str__(value)
+    return np.asarray(value).item()
+
+
 def _short(value: Any, limit: int = 160) -> str:
     text = np.array2string(np.asarray(value), precision=4, threshold=12) if isinstance(
         value, (list, tuple, np.ndarray)) else repr(value)
@@ -82,9 +90,10 @@ def equal(actual: Any, expected: Any, what: str, *, mistakes: Mapping[str, Any] 
     """Check exact equality (integers, strings, integer arrays); containers compare element-wise."""
     def same(a: Any, b: Any) -> bool:
         if isinstance(b, (Number, np.number)) and not isinstance(b, bool):
-            return isinstance(a, (Number, np.number)) and not isinstance(a, (bool, np.bool_)) and a == b
+            return (isinstance(a, (int, float, complex, np.number))
+                    and not isinstance(a, (bool, np.bool_)) and _plain(a) == b)
         if isinstance(b, str):
-            return isinstance(a, str) and a == b
+            return isinstance(a, str) and _plain(a) == b
         try:
             return np.array_equal(np.asarray(a), np.asarray(b))
         except (TypeError, ValueError):
@@ -110,6 +119,7 @@ def choice(answer: Any, options: str, what: str) -> str:
         _fail(f"{what}: no answer yet. Set it to one of {', '.join(options)} (a string).")
     if not isinstance(answer, str):
         _fail(f"{what}: the answer must be a string such as \"{options[0]}\", got {type(answer).__name__}.")
+    answer = _plain(answer)
     letter = answer.strip().strip("().:").strip().upper()
     if len(letter) != 1 or letter not in options.upper():
         _fail(f"{what}: {answer!r} is not one of the options {', '.join(options)}.")

@@ -196,15 +196,16 @@ class BudgetedExecute(Execute):
             return cell, resources
 
     def _check_integrity(self, cell) -> None:
-        """Fail a test cell if the notebook has replaced functions the tests rely on."""
-        msg_id = self.kc.execute(integrity.PROBE, silent=False, store_history=False,
-                                 user_expressions={"tampered": "_mdl_tampered"})
+        """Fail a test cell if the probe finds the notebook tampering with the grader."""
+        msg_id = self.kc.execute("", silent=True, store_history=False,
+                                 user_expressions={"tampered": integrity.PROBE})
         reply = self.wait_for_reply(msg_id, cell)
-        replaced = integrity.read_reply(reply or {})
-        if replaced:
+        evidence = integrity.read_reply(reply or {})
+        if evidence:
             cell.outputs.append(error_output(integrity.TAMPERED, (
-                "this test does not count: the notebook replaced functions the tests rely on ("
-                + ", ".join(replaced[:5]) + "). Remove the code that reassigns them.")))
+                "this test does not count: tampering with the grader suspected ("
+                + "; ".join(evidence[:6]) + "). Remove the code that does this; your instructor "
+                "will review the notebook.")))
 
     def _restart(self, index: int) -> None:
         """Fresh kernel, then the earlier cells again (outputs discarded) to rebuild the state."""

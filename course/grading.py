@@ -68,6 +68,7 @@ class Line:
     max_score: float = 0.0
     failed_cells: dict[str, str] = field(default_factory=dict)    # grade id -> why
     notes: list[str] = field(default_factory=list)                # repairs, limits, errors
+    review: list[str] = field(default_factory=list)               # for the instructor to look at
     seconds: float = 0.0
     status: str = "graded"          # graded | skipped (unchanged) | error
 
@@ -241,6 +242,9 @@ def stage(staging: Staging, line: Line, limits: worker.Limits, force: bool) -> w
     fixed = repair.repair_submission(course.root / "submitted" / student / assignment,
                                      course.root / "release" / assignment)
     line.notes.extend(fixed.notes)
+    for name, data in fixed.files.items():
+        if name.endswith(".ipynb") and "/" not in name:
+            line.review.extend(integrity.screen_notebook(name, data))
     key = digest(fixed.files, limits, staging.extension(assignment, student))
     record = course.state / "done" / assignment / f"{student}.json"
     if not force and record.exists() and json.loads(record.read_text())["digest"] == key:
@@ -430,6 +434,8 @@ def summary(report: list[Line]) -> str:
         rows.append(f"{line.assignment:<36} {line.student:<28} {line.score:>5g}/{line.max_score:<4g}"
                     f" {line.status:<8} {failed}")
         rows.extend(f"{'':<36} note: {note}" for note in line.notes)
+        rows.extend(f"{'':<36} REVIEW (grader-facing code; no score changed): {flag}"
+                    for flag in line.review)
     graded = [l for l in report if l.status != "error"]
     rows.append(f"{len(report)} submission(s): {len(graded)} graded, "
                 f"{len(report) - len(graded)} with errors.")

@@ -128,6 +128,10 @@ for _name in ("close", "equal", "choice", "answer", "raises", "is_finite_number"
     setattr(_checks, _name, lambda *args, **kwargs: None)
 """
 # Wrong answers from here on, which only the patches above could let pass.
+SOLUTION_FUNCTIONS = {"confusion_matrix_from_scratch", "plot_confusion_heatmap",
+                      "precision_recall_f1", "f1_average", "majority_baseline_accuracy",
+                      "roc_points", "auc_trapezoid", "total_cost", "best_threshold",
+                      "average_precision", "mean_average_precision", "ndcg_at_k"}
 WRONG_FROM_PRECISION = {"precision_recall_f1", "f1_average", "majority_baseline_accuracy",
                         "roc_points", "auc_trapezoid", "total_cost", "best_threshold",
                         "average_precision", "mean_average_precision", "ndcg_at_k"}
@@ -140,6 +144,84 @@ def _patched(patch: str):
             _cell(nb, name).source = f"def {name}(*args, **kwargs):\n    return 0"
         return _one(nb)
     return build
+
+
+FORGED_PROBE_STATE = """
+import numpy as _np
+# the probe of an earlier version kept what it had verified in the notebook's namespace
+_mdl_probe_state = ({("numpy", "allclose"): None, ("numpy", "array_equal"): None}, {})
+_np.allclose = lambda *args, **kwargs: True
+_np.array_equal = lambda *args, **kwargs: True
+_mdl_probe_state[0][("numpy", "allclose")] = _np.allclose
+_mdl_probe_state[0][("numpy", "array_equal")] = _np.array_equal
+"""
+# Test cells after this are rewritten to `pass` before they run.
+SKIPS_TESTS = """
+def _skip_checks(lines):
+    return ["pass\\n"] if any("checks." in line for line in lines) else lines
+get_ipython().input_transformers_post.append(_skip_checks)
+"""
+# The checks are made no-ops just before each cell runs and restored after it, so that a probe
+# looking only at the functions after the cell finds nothing.
+HOOKS_CHECKS = """
+from course import checks as _checks
+_saved = dict(vars(_checks))
+def _disarm(info):
+    for _name in ("close", "equal", "choice", "answer"):
+        setattr(_checks, _name, lambda *args, **kwargs: None)
+def _rearm(result):
+    for _name in ("close", "equal", "choice", "answer"):
+        setattr(_checks, _name, _saved[_name])
+get_ipython().events.register("pre_run_cell", _disarm)
+get_ipython().events.register("post_run_cell", _rearm)
+"""
+SWALLOWS_ERRORS = """
+get_ipython().set_custom_exc((Exception,), lambda shell, *args, **kwargs: None)
+"""
+DISPLAYS_A_SCORE = """
+import sys
+def ndcg_at_k(relevance, scores, k):
+    sys.displayhook(3)          # nbgrader reads a cell's first result as its score (3 of 3)
+    return 0.5
+"""
+ALWAYS_EQUAL = """
+class _Anything(str):
+    __hash__ = str.__hash__
+    def __eq__(self, other):
+        return True
+    def __ne__(self, other):
+        return False
+    def strip(self, *args):
+        return self
+    def upper(self):
+        return self
+"""
+QUESTIONS_NOT_A = {"test_q1_medical_screening", "test_q2_spam_filter",
+                   "test_q4_threshold_independent", "test_q5_ranking_metric"}
+
+
+def _wrong_from(first: str, code: str):
+    """``code`` in the answer cell ``first``; every answer from there on wrong."""
+    def build(nb):
+        started = False
+        for cell in nb.cells:
+            name = misconceptions.grade_id(cell)
+            if name == first:
+                started = True
+                cell.source = code
+            elif started and name in SOLUTION_FUNCTIONS:
+                cell.source = f"def {name}(*args, **kwargs):\n    return 0"
+        return _one(nb)
+    return build
+
+
+def _always_equal(nb):
+    _cell(nb, "q1_medical_screening").source = ALWAYS_EQUAL + "q1_answer = _Anything('A')"
+    for number, name in enumerate(("q2_spam_filter", "q3_accuracy_paradox",
+                                   "q4_threshold_independent", "q5_ranking_metric",
+                                   "q6_macro_vs_micro"), 2):
+        _cell(nb, name).source = f"q{number}_answer = _Anything('A')"
+    return _one(nb)
 
 
 RELATIVE_SNOOPING = """
@@ -224,6 +306,23 @@ CATALOG = [
             "tampering suspected"),
     Hostile("snoops-relative", "reads ../../../ for notebooks and deletes gradebook rows",
             _append("confusion_matrix_from_scratch", RELATIVE_SNOOPING)),
+    Hostile("forged-probe-state", "replaces numpy's comparisons and marks them as already "
+            "verified in the state an earlier probe kept in the notebook",
+            _patched(FORGED_PROBE_STATE), frozenset(TESTS_OF_PRECISION_ON), "tampering suspected"),
+    Hostile("skips-tests", "an input transformer rewrites every test cell to `pass`; all "
+            "answers wrong", _wrong_from("confusion_matrix_from_scratch", SKIPS_TESTS),
+            frozenset({ALL}), "tampering suspected"),
+    Hostile("hooks-checks", "event hooks disarm the checks before each cell and rearm them "
+            "after; all answers wrong", _wrong_from("confusion_matrix_from_scratch", HOOKS_CHECKS),
+            frozenset({ALL}), "tampering suspected"),
+    Hostile("swallows-errors", "a custom exception handler swallows every failed check; all "
+            "answers wrong", _wrong_from("confusion_matrix_from_scratch", SWALLOWS_ERRORS),
+            frozenset({ALL}), "tampering suspected"),
+    Hostile("displays-a-score", "a wrong answer shows a result (sys.displayhook) while the "
+            "checks run: nbgrader would read it as the cell's score",
+            _append("ndcg_at_k", DISPLAYS_A_SCORE), frozenset({"test_ndcg_at_k"}), "CheckFailed"),
+    Hostile("always-equal", "answers that compare equal to anything, the wrong letter inside",
+            _always_equal, frozenset(QUESTIONS_NOT_A)),
     Hostile("fills-disk", "writes one huge file into its working folder, then /tmp, until full",
             _append("confusion_matrix_from_scratch",
                     "for _where in ('/tmp', '.'):\n"

@@ -102,3 +102,39 @@ def test_annotated_heatmap(kwargs, fragment):
     else:
         with pytest.raises(AssertionError, match=fragment):
             check()
+
+
+class _Anything(str):
+    """A wrong answer that claims to equal everything."""
+    __hash__ = str.__hash__
+
+    def __eq__(self, other):
+        return True
+
+    def __ne__(self, other):
+        return False
+
+    def strip(self, *args):
+        return self
+
+    def upper(self):
+        return self
+
+
+class _AnyInt(int):
+    def __eq__(self, other):
+        return True
+
+    __hash__ = int.__hash__
+
+
+def test_answers_that_equal_anything_are_judged_by_their_value():
+    with pytest.raises(checks.CheckFailed):
+        checks.answer(_Anything("a"), "B", "ABCD", "Question")
+    checks.answer(_Anything("b"), "B", "ABCD", "Question")        # the right letter still passes
+    with pytest.raises(checks.CheckFailed):
+        checks.equal(_Anything("spam"), "ham", "label")
+    with pytest.raises(checks.CheckFailed):
+        checks.equal(_AnyInt(3), 4, "count")
+    checks.equal(_AnyInt(4), 4, "count")
+    checks.equal(np.int64(4), 4, "count")

@@ -274,3 +274,35 @@ def test_a_submission_for_an_unreleased_assignment_is_reported_and_the_rest_grad
     assert lines["perfect"]["status"] == "graded" and lines["perfect"]["score"] == 35
     said = " ".join(lines["early-bird"]["notes"])
     assert lines["early-bird"]["status"] == "error" and "generate_assignment" in said, said
+
+
+@pytest.mark.parametrize("entry", [e for e in hostile.CATALOG if e.report == "tampering suspected"],
+                         ids=lambda e: e.id)
+def test_tampering_is_flagged_for_review_before_grading(graded, entry):
+    _, _, _, lines = graded
+    assert lines[entry.student]["review"], entry.id
+
+
+def test_ordinary_students_are_not_flagged_for_review(graded):
+    _, _, _, lines = graded
+    for student in ORDINARY:
+        assert lines[student.id]["review"] == [], student.id
+
+
+def test_plain_nbgrader_with_the_course_config_ignores_results_student_code_displays(tmp_path):
+    """nbgrader alone reads the displayed 3 as the score of test_ndcg_at_k (the control)."""
+    entry = next(e for e in hostile.CATALOG if e.id == "displays-a-score")
+    scores = {}
+    for how in ("course config", "without ScoreByCompletion"):
+        course = new_course(tmp_path / how.replace(" ", "-"), [entry], [])
+        if how != "course config":
+            with (course.root / "nbgrader_config.py").open("a") as config:
+                config.write("\nc.Autograde.autograde_preprocessors = [p for p in "
+                             "c.Autograde.autograde_preprocessors if 'course.scoring' not in p]\n")
+        pipeline.autograde(course, ASSIGNMENT)
+        scores[how] = {c.grade_id: c for c in
+                       pipeline.cell_scores(course, ASSIGNMENT)[entry.student]}
+    assert scores["course config"]["test_ndcg_at_k"].score == 0
+    assert scores["without ScoreByCompletion"]["test_ndcg_at_k"].score == 3
+    others = [c for c in scores["course config"].values() if c.grade_id != "test_ndcg_at_k"]
+    assert all(c.score == c.max_score for c in others)

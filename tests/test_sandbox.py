@@ -25,6 +25,7 @@ ORDINARY = [classroom.perfect(), classroom.blank(), classroom.one_per_mistake(AS
 POSTGRES = os.environ.get("MDL_TEST_POSTGRES_URL")
 # What a PostgreSQL gradebook changes: a URL to attack, and secrets that could leak through it.
 DATABASE_ATTACKS = {"wipe-postgres", "read-secrets"}
+FILES_BEFORE: dict = {}       # course root -> files_and_modes() before the attackers were graded
 
 pytestmark = pytest.mark.skipif(bool(sandbox.check()) and not os.environ.get("MDL_REQUIRE_SANDBOX"),
                                 reason="no sandbox here: " + "; ".join(sandbox.check()))
@@ -104,7 +105,7 @@ def attacked(request, reference, tmp_path_factory):
     before = files_and_modes(course)
     run = pipeline.grade(course, "--workers", "2")
     pipeline.generate_feedback(course, ASSIGNMENT)
-    course.files_before = before
+    FILES_BEFORE[course.root] = before
     return course, reference, attacks, run, listener
 
 
@@ -163,7 +164,7 @@ def test_links_left_in_the_working_folder_are_never_followed(attacked):
     for feedback in (course.root / "feedback" / "h-leaves-links").rglob("*"):
         assert not feedback.is_symlink() and "gradebook" not in feedback.name
     after = files_and_modes(course)
-    for path, (mode, content) in course.files_before.items():
+    for path, (mode, content) in FILES_BEFORE[course.root].items():
         assert after[path][0] == mode, f"{path} was chmod-ed"
         assert after[path][1] == content, f"{path} was changed"
 
