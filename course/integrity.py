@@ -128,28 +128,35 @@ def read_reply(reply: dict) -> list[str]:
 # Grader-facing APIs a solution has no reason to use, and what each would be for.
 SCREENED = [
     (r"\bget_ipython\b|\bIPython\b|\bipykernel\b", "IPython's shell or kernel"),
-    (r"input_transformers|ast_transformers|\bevents\s*\.\s*register", "IPython hooks"),
+    (r"input_transformers|ast_transformers|\bevents[ \t]*\.[ \t]*register", "IPython hooks"),
     (r"set_custom_exc|\bdisplayhook\b|\bexcepthook\b", "display or exception hooks"),
-    (r"\bset(trace|profile)\b|\bsys\s*\.\s*monitoring\b|\baudit", "tracing hooks"),
-    (r"_getframe|currentframe|\bf_back\b|\bf_globals\b|\bf_locals\b|inspect\s*\.\s*stack",
+    (r"\bset(trace|profile)\b|\bsys[ \t]*\.[ \t]*monitoring\b|\baudit", "tracing hooks"),
+    (r"_getframe|currentframe|\bf_back\b|\bf_globals\b|\bf_locals\b|inspect[ \t]*\.[ \t]*stack",
      "frame inspection"),
-    (r"sys\s*\.\s*modules", "sys.modules"),
+    (r"sys[ \t]*\.[ \t]*modules", "sys.modules"),
     (r"__code__|\bco_code\b|CodeType|__closure__", "code objects"),
-    (r"\bgc\s*\.\s*get_(referrers|referents|objects)", "the garbage collector's object lists"),
+    (r"\bgc[ \t]*\.[ \t]*get_(referrers|referents|objects)", "the garbage collector's object lists"),
     (r"\b__builtins__\b|\bbuiltins\b", "builtins"),
     (r"\bctypes\b", "ctypes"),
     (r"_mdl_|\bMDL_", "the grader's own names"),
-    (r"(?<![\w.])(In|Out|_ih|_oh|_i\d+)\s*\[", "the notebook's input/output history"),
+    (r"(?<![\w.])(In|Out|_ih|_oh|_i\d+)[ \t]*\[", "the notebook's input/output history"),
     (r"__eq__|__ne__|__hash__", "redefined equality"),
-    (r"\b(np|numpy|pd|pandas|plt|checks|sklearn|metrics|xgb)\s*\.\s*\w+\s*=(?!=)"
-     r"|setattr\(\s*(np|numpy|pd|pandas|plt|checks|sklearn|metrics|xgb)\b",
+    (r"\b_*(np|numpy|pd|pandas|plt|checks|sklearn|metrics|xgb)[ \t]*\.[ \t]*\w+[ \t]*=(?!=)"
+     r"|setattr\([ \t]*_*(np|numpy|pd|pandas|plt|checks|sklearn|metrics|xgb)\b",
      "assignments to library attributes"),
 ]
+LIBRARIES = r"(numpy|pandas|sklearn|scipy|matplotlib|xgboost|course)"
+IMPORTED_AS = re.compile(rf"^[ \t]*(?:import\s+{LIBRARIES}[\w.]*|from\s+{LIBRARIES}[\w.]*\s+import"
+                         rf"\s+\w+)\s+as\s+(\w+)", re.MULTILINE)
 
 
 def screen(source: str) -> list[str]:
     """What in ``source`` (one cell of the student's) looks aimed at the grader."""
-    return [what for pattern, what in SCREENED if re.search(pattern, source)]
+    found = [what for pattern, what in SCREENED if re.search(pattern, source)]
+    for alias in {match.group(3) for match in IMPORTED_AS.finditer(source)}:
+        if re.search(rf"(?<![\w.]){alias}[ \t]*\.[ \t]*\w+[ \t]*=(?!=)|setattr\([ \t]*{alias}\b", source):
+            found.append("assignments to library attributes")
+    return list(dict.fromkeys(found))
 
 
 def screen_notebook(name: str, data: bytes) -> list[str]:

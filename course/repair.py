@@ -16,6 +16,7 @@ from pathlib import Path
 import nbformat
 
 from .misconceptions import grade_id
+from .worker import collect_files
 
 # nbgrader metadata a student may not change; restored from the release when it differs.
 PROTECTED_KEYS = ("grade", "solution", "locked", "points", "schema_version", "task")
@@ -100,16 +101,14 @@ def repair_submission(folder: Path, release_dir: Path) -> Repaired:
     releases = {p.name: nbformat.read(p, as_version=4) for p in sorted(release_dir.glob("*.ipynb"))}
     result = Repaired({})
     notebooks: dict[str, nbformat.NotebookNode] = {}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        relative = path.relative_to(folder).as_posix()
-        if path.suffix != ".ipynb" or "/" in relative:
-            result.files[relative] = path.read_bytes()
+    for relative, data in collect_files(folder).items():     # links are not followed
+        if not relative.endswith(".ipynb") or "/" in relative:
+            result.files[relative] = data
             continue
         try:
             with warnings.catch_warnings():       # old notebooks without cell ids are fine
                 warnings.simplefilter("ignore")
-                notebooks[relative] = nbformat.reads(path.read_text(encoding="utf-8"),
-                                                     as_version=4)
+                notebooks[relative] = nbformat.reads(data.decode("utf-8"), as_version=4)
         except (ValueError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as err:
             result.notes.append(f"{relative}: not a readable notebook ({str(err)[:120]}); "
                                 "graded as missing")

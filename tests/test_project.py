@@ -108,3 +108,13 @@ def test_stale_catalog_entry_is_reported():
 def test_solution_code_drops_only_the_markers():
     source = "def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION"
     assert misconceptions.solution_code(source) == "def f():\n    return 1"
+
+
+@pytest.mark.parametrize("assignment", paths.assignments())
+def test_solutions_raise_no_review_flags(assignment):
+    """The grader-facing-code screen stays quiet for honest answers (and catches the hostile
+    ones: tests/test_grading.py)."""
+    from course import integrity
+
+    for notebook in paths.notebooks(paths.SOURCE / assignment):
+        assert integrity.screen_notebook(notebook.name, notebook.read_bytes()) == []
