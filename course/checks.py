@@ -8,6 +8,7 @@ the wrong value matches a known mistake, which mistake it probably was.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Mapping
 from numbers import Number
 from typing import Any
@@ -16,6 +17,36 @@ import numpy as np
 
 __all__ = ["CheckFailed", "close", "equal", "choice", "answer", "raises", "passed", "is_finite_number",
            "annotated_heatmap"]
+
+
+# The grader draws a seed per grading run and passes it in this variable, so that hidden tests
+# see fresh inputs every run (a student who once saw them cannot hard-code their answers).
+SEED_VARIABLE = "MDL_HIDDEN_SEED"
+_run_seed: int | None = None
+
+
+def use_run_seed_from_environment() -> None:
+    """Read the grading run's seed (called at import, and by a kernel forked warm after its
+    environment is set)."""
+    global _run_seed
+    value = os.environ.get(SEED_VARIABLE, "")
+    _run_seed = int(value) if value.isdigit() else None
+
+
+def hidden_seed(salt: int) -> int:
+    """The seed a hidden test uses for its inputs: ``salt`` itself outside a grading run, else a
+    number drawn from the run's seed and ``salt``."""
+    if _run_seed is None:
+        return int(salt)
+    return int(np.random.SeedSequence([_run_seed, int(salt)]).generate_state(1)[0])
+
+
+def hidden_rng(salt: int) -> np.random.Generator:
+    """The random generator of one hidden test (see ``hidden_seed``)."""
+    return np.random.default_rng(hidden_seed(salt))
+
+
+use_run_seed_from_environment()
 
 
 class CheckFailed(AssertionError):

@@ -67,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
                        help="files and folders each of them may hold (default: 10000)")
     grade.add_argument("--cpus", type=float, default=1.0,
                        help="cores one kernel and every process it starts share (default: 1)")
+    grade.add_argument("--seed", type=int, default=None,
+                       help="seed the hidden tests draw their inputs from (default: a new one "
+                            "per run; a submission graded before, unchanged, keeps its own)")
     grade.add_argument("--unsandboxed", action="store_true",
                        help="run student code without the sandbox (rlimits only), e.g. where "
                             "bubblewrap or root is missing; see the README's threat model")
@@ -116,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
                         max_files=args.max_files, cpus=args.cpus)
         try:
             report = grade_class(args.course_dir, args.assignment, args.student, args.workers,
-                                 args.scheduler, limits, args.force, unsandboxed=args.unsandboxed)
+                                 args.scheduler, limits, args.force, unsandboxed=args.unsandboxed,
+                                 seed=args.seed)
         except SandboxUnavailable as refusal:
             print(refusal, file=sys.stderr)
             return 2

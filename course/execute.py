@@ -35,7 +35,7 @@ from nbgrader import utils
 from nbgrader.preprocessors import Execute
 from traitlets import Float, Integer, Unicode
 
-from . import integrity, sandbox
+from . import checks, integrity, sandbox
 
 # Names of the error outputs this module writes: the grading report looks for them.
 KERNEL_DIED = "KernelDied"
@@ -141,6 +141,8 @@ class BudgetedExecute(Execute):
     start_new_kernel_client = run_sync(async_start_new_kernel_client)
 
     def _run(self, nb, resources, km):
+        seed = os.environ.get(checks.SEED_VARIABLE, "")
+        self._seed = int(seed) if seed.isdigit() else None
         self._deadline = time.monotonic() + self.budget
         self._dead_cells: set[int] = set()
         self.timeout_func = self._cell_timeout
@@ -198,7 +200,7 @@ class BudgetedExecute(Execute):
     def _check_integrity(self, cell) -> None:
         """Fail a test cell if the probe finds the notebook tampering with the grader."""
         msg_id = self.kc.execute("", silent=True, store_history=False,
-                                 user_expressions={"tampered": integrity.PROBE})
+                                 user_expressions={"tampered": integrity.probe(self._seed)})
         reply = self.wait_for_reply(msg_id, cell)
         evidence = integrity.read_reply(reply or {})
         if evidence:

@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
 import signal
 import sys
@@ -69,6 +70,7 @@ class Line:
     failed_cells: dict[str, str] = field(default_factory=dict)    # grade id -> why
     notes: list[str] = field(default_factory=list)                # repairs, limits, errors
     review: list[str] = field(default_factory=list)               # for the instructor to look at
+    seed: int | None = None         # the hidden tests' seed this submission was graded with
     seconds: float = 0.0
     status: str = "graded"          # graded | skipped (unchanged) | error
 
@@ -204,10 +206,13 @@ def stop_cluster(client, cluster) -> None:
 
 
 class Staging:
-    """What the jobs of one assignment share, read from the course once per assignment."""
+    """What the jobs of one assignment share, read from the course once per assignment, and the
+    grading run's hidden-test seed."""
 
-    def __init__(self, course: Course):
+    def __init__(self, course: Course, seed: int | None = None, fixed_seed: bool = False):
         self.course = course
+        self.seed = seed
+        self.fixed_seed = fixed_seed          # chosen by the instructor: used for everyone
         self.templates: dict[str, bytes] = {}
         self.support: dict[str, dict[str, bytes]] = {}
         self.extensions: dict[str, dict[str, float]] = {}
@@ -225,14 +230,14 @@ class Staging:
         return self.extensions[assignment].get(student)
 
     def job(self, assignment: str, student: str, files: dict[str, bytes],
-            limits: worker.Limits, key: str) -> worker.Job:
+            limits: worker.Limits, key: str, seed: int | None) -> worker.Job:
         if assignment not in self.templates:
             self.templates[assignment] = worker.assignment_gradebook(
                 self.course.db_url, self.course.course_id, assignment, self.course.state)
             self.support[assignment] = self.course.support_files(assignment)
         return worker.Job(assignment, student, files, self.support[assignment],
                           self.course.config_text, self.templates[assignment], limits, key,
-                          extension=self.extension(assignment, student))
+                          extension=self.extension(assignment, student), seed=seed)
 
 
 def stage(staging: Staging, line: Line, limits: worker.Limits, force: bool) -> worker.Job | None:
@@ -246,22 +251,34 @@ def stage(staging: Staging, line: Line, limits: worker.Limits, force: bool) -> w
         if name.endswith(".ipynb") and "/" not in name:
             line.review.extend(integrity.screen_notebook(name, data))
     key = digest(fixed.files, limits, staging.extension(assignment, student))
+    submission = digest(fixed.files, worker.Limits(), None)
     record = course.state / "done" / assignment / f"{student}.json"
-    if not force and record.exists() and json.loads(record.read_text())["digest"] == key:
+    previous = json.loads(record.read_text()) if record.exists() else {}
+    if not force and previous.get("digest") == key:
         line.status = "skipped"
         return None
     if not any(name.endswith(".ipynb") and "/" not in name for name in fixed.files):
         score_missing(course, line)
         return None
-    return staging.job(assignment, student, fixed.files, limits, key)
+    # The same submission graded again draws the same hidden inputs, so its grade is reproduced.
+    line.seed = staging.seed
+    if (not staging.fixed_seed and previous.get("submission") == submission
+            and previous["line"].get("seed") is not None):
+        line.seed = previous["line"].get("seed")
+    job = staging.job(assignment, student, fixed.files, limits, key, line.seed)
+    job.submission = submission
+    return job
 
 
 def grade_class(root: Path, assignments: list[str] | None = None,
                 students: list[str] | None = None, workers: int | None = None,
                 scheduler: str | None = None, limits: worker.Limits = worker.Limits(),
-                force: bool = False, quiet: bool = False, unsandboxed: bool = False
-                ) -> list[Line]:
-    """Grade every chosen submission of the course at ``root``; return the report lines."""
+                force: bool = False, quiet: bool = False, unsandboxed: bool = False,
+                seed: int | None = None) -> list[Line]:
+    """Grade every chosen submission of the course at ``root``; return the report lines.
+
+    Hidden tests draw their inputs from ``seed``, or from a seed drawn for this run (a submission
+    graded before, unchanged, keeps the seed it had)."""
     worker.ensure_tools_on_path()
     course = Course(root)
     workers = workers or os.cpu_count() or 1
@@ -273,7 +290,8 @@ def grade_class(root: Path, assignments: list[str] | None = None,
     # 1. check, repair and stage; skip what is unchanged since its last import
     lines: dict[tuple[str, str], Line] = {}
     jobs: list[worker.Job] = []
-    staging = Staging(course)
+    staging = Staging(course, seed if seed is not None else secrets.randbelow(2 ** 31),
+                      fixed_seed=seed is not None)
     # The workers start (seconds of imports) while this process stages the submissions.
     with ThreadPoolExecutor(max_workers=1) as background:
         starting = None
@@ -294,7 +312,8 @@ def grade_class(root: Path, assignments: list[str] | None = None,
             raise
     skipped = sum(line.status == "skipped" for line in lines.values())
     say(f"Grading {len(jobs)} submission(s) on {scheduler or f'{workers} local worker(s)'}; "
-        f"{skipped} unchanged since the last run.")
+        f"{skipped} unchanged since the last run. Hidden tests draw fresh inputs from seed "
+        f"{staging.seed} (a submission graded before keeps its own seed; --seed chooses one).")
 
     # 2 + 3. execute in parallel, save one by one as results arrive
     if jobs:
@@ -325,6 +344,7 @@ def grade_class(root: Path, assignments: list[str] | None = None,
                     record.parent.mkdir(parents=True, exist_ok=True)
                     if line.status == "graded":
                         record.write_text(json.dumps({"digest": job.digest,
+                                                      "submission": job.submission,
                                                       "line": asdict(line)}))
                     say(progress(count, len(jobs), line, started))
                     if interrupt.requested:
@@ -340,6 +360,7 @@ def grade_class(root: Path, assignments: list[str] | None = None,
     report = sorted(lines.values(), key=lambda l: (l.assignment, l.student))
     (course.state / REPORT).write_text(json.dumps(
         {"seconds": round(time.monotonic() - started, 1), "workers": workers,
+         "seed": staging.seed,
          "submissions": [asdict(l) for l in report]}, indent=1))
     return report
 

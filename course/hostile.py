@@ -323,6 +323,10 @@ CATALOG = [
             _append("ndcg_at_k", DISPLAYS_A_SCORE), frozenset({"test_ndcg_at_k"}), "CheckFailed"),
     Hostile("always-equal", "answers that compare equal to anything, the wrong letter inside",
             _always_equal, frozenset(QUESTIONS_NOT_A)),
+    Hostile("changes-seed", "sets the hidden tests' seed back to the one it saw in a leak; all "
+            "answers wrong", _wrong_from("confusion_matrix_from_scratch",
+                                         "from course import checks as _c\n_c._run_seed = None"),
+            frozenset({ALL}), "tampering suspected"),
     Hostile("fills-disk", "writes one huge file into its working folder, then /tmp, until full",
             _append("confusion_matrix_from_scratch",
                     "for _where in ('/tmp', '.'):\n"

@@ -7,11 +7,12 @@ the test code before it runs (IPython input and AST transformers, event hooks, a
 ``run_cell``), swallow its errors (a custom exception handler), or replace the display hook.
 Nothing in one process can prevent all of that, so it is *detected*:
 
-* ``PROBE`` is evaluated after each test cell as a *user expression*: IPython evaluates those
+* ``probe()`` is evaluated after each test cell as a *user expression*: IPython evaluates those
   without input transformers or event hooks, and the probe keeps no state in the notebook's
   namespace. It reports every function the tests rely on whose code was compiled outside the
   installed software, every transformer, event hook, thread, shell method or builtin that comes
-  from the notebook, a custom exception handler and a replaced display hook. The grader then
+  from the notebook, a custom exception handler, a replaced display hook and a changed
+  hidden-test seed. The grader then
   fails the test cell with the evidence ("tampering suspected"), for the instructor to review.
 * ``screen`` looks at the student's own cells before grading for the APIs such tricks need
   (IPython internals, frame inspection, ``sys.modules``, code objects, ...) and flags the
@@ -45,7 +46,7 @@ BUILTINS = ("abs", "all", "any", "bool", "callable", "dict", "enumerate", "exec"
             "type", "zip", "__import__", "compile")
 
 SCAN = '''
-def scan(watched, shell_methods, builtin_names):
+def scan(watched, shell_methods, builtin_names, seed):
     import builtins, importlib.util, os, sys, threading, types
     roots = {os.path.realpath(p) + os.sep for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
     roots |= {p + os.sep for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
@@ -99,6 +100,9 @@ def scan(watched, shell_methods, builtin_names):
     for attr in builtin_names:
         if isinstance(getattr(builtins, attr, None), types.FunctionType):
             found.append(f"builtin {attr} replaced")
+    checks = sys.modules.get("course.checks")
+    if seed is not None and getattr(checks, "_run_seed", None) != seed:
+        found.append("the hidden tests' seed changed")
     if sys.gettrace() is not None or sys.getprofile() is not None:
         found.append("a trace or profile function (sys.settrace)")
     for thread in threading.enumerate():
@@ -106,9 +110,13 @@ def scan(watched, shell_methods, builtin_names):
             found.append(f"a thread started by the notebook ({thread.name})")
     return sorted(set(found))
 '''
-# One expression, so that it can run as a user expression (no transformers, no event hooks).
-PROBE = (f"(lambda _mdl_ns: (exec({SCAN!r}, _mdl_ns), "
-         f"_mdl_ns['scan']({WATCHED!r}, {SHELL_METHODS!r}, {BUILTINS!r}))[1])({{}})")
+
+
+def probe(seed: int | None) -> str:
+    """The probe as one expression, so that it can run as a user expression (no transformers, no
+    event hooks); ``seed`` is the grading run's hidden-test seed the kernel must still use."""
+    return (f"(lambda _mdl_ns: (exec({SCAN!r}, _mdl_ns), _mdl_ns['scan']({WATCHED!r}, "
+            f"{SHELL_METHODS!r}, {BUILTINS!r}, {seed!r}))[1])({{}})")
 
 
 def read_reply(reply: dict) -> list[str]:

@@ -19,13 +19,14 @@ import sys
 import tempfile
 import time
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from nbgrader.api import Base, Gradebook
 from sqlalchemy import create_engine, text
 
-from . import forkserver
+from . import checks, forkserver
 
 CONFIG_NAME = "nbgrader_config.py"
 EXECUTE_NAMES = {"nbgrader.preprocessors.Execute", "nbgrader.preprocessors.execute.Execute"}
@@ -58,6 +59,8 @@ class Job:
     limits: Limits = field(default_factory=Limits)
     digest: str = ""                 # identifies files + limits, to skip unchanged work
     extension: float | None = None   # seconds of extension granted to the student
+    seed: int | None = None          # hidden-test seed (course.checks.hidden_seed); None: fixed
+    submission: str = ""             # digest of the submission's files alone
 
     @property
     def key(self) -> tuple[str, str]:
@@ -177,7 +180,9 @@ def grade(job: Job) -> Outcome:
             config.LimitedKernelManager.transport = "ipc"
             config.LimitedKernelManager.ip = str(kernel_dir / "ipc")
         api = NbGraderAPI(CourseDirectory(config=config), config=config)
-        result = api.autograde(job.assignment, job.student, force=True, create=True)
+        # the kernel's environment comes from this process's (the sandbox keeps this variable)
+        with setenv(checks.SEED_VARIABLE, None if job.seed is None else str(job.seed)):
+            result = api.autograde(job.assignment, job.student, force=True, create=True)
         out = root / "autograded" / job.student / job.assignment
         files = collect_files(out)
         ok = bool(result.get("success"))
@@ -188,6 +193,23 @@ def grade(job: Job) -> Outcome:
     finally:
         shutil.rmtree(root, ignore_errors=True)
         shutil.rmtree(kernel_dir, ignore_errors=True)
+
+
+@contextmanager
+def setenv(name: str, value: str | None):
+    """``name`` set to ``value`` (or unset) in this process's environment for a while."""
+    before = os.environ.get(name)
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
 
 
 def saved_grades(db_url: str, assignment: str, student: str) -> dict:

@@ -138,3 +138,21 @@ def test_answers_that_equal_anything_are_judged_by_their_value():
         checks.equal(_AnyInt(3), 4, "count")
     checks.equal(_AnyInt(4), 4, "count")
     checks.equal(np.int64(4), 4, "count")
+
+
+def test_hidden_inputs_come_from_the_grading_runs_seed(monkeypatch):
+    """Outside a grading run a hidden test's generator is seeded with its own salt (as the
+    notebooks' fixed seeds were); in a run, with a number drawn from the run's seed."""
+    monkeypatch.delenv(checks.SEED_VARIABLE, raising=False)
+    checks.use_run_seed_from_environment()
+    assert checks.hidden_seed(1201) == 1201
+    assert checks.hidden_rng(1201).random() == np.random.default_rng(1201).random()
+    seeds = {}
+    for run in ("7", "8"):
+        monkeypatch.setenv(checks.SEED_VARIABLE, run)
+        checks.use_run_seed_from_environment()
+        seeds[run] = (checks.hidden_seed(1201), checks.hidden_seed(1202))
+        assert checks.hidden_seed(1201) == seeds[run][0]          # reproducible
+    assert seeds["7"] != seeds["8"] and len(set(seeds["7"])) == 2 and 1201 not in seeds["7"]
+    monkeypatch.delenv(checks.SEED_VARIABLE)
+    checks.use_run_seed_from_environment()

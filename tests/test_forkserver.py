@@ -120,6 +120,15 @@ def test_killing_the_launcher_ends_the_kernel_and_all_it_started(kernels):
     assert not left, f"processes of the kernel's user survived: {left}"
 
 
+@pytest.mark.parametrize("mode", ["none", pytest.param("bwrap", marks=SANDBOXED)])
+def test_a_warm_kernel_uses_the_hidden_test_seed_of_its_grading_run(kernels, monkeypatch, mode):
+    """The fork server imported course.checks before the run's seed was set: the kernel reads
+    it again once its own environment is in place."""
+    monkeypatch.setenv("MDL_HIDDEN_SEED", "4242")
+    said = kernels(mode).run("from course import checks; print(checks._run_seed)")
+    assert said == "4242"
+
+
 @SANDBOXED
 def test_a_sandboxed_kernel_writes_only_into_its_own_capped_folders(kernels):
     """The kernel sees a copy of its folder on a tmpfs of its sandbox, capped in bytes and files

@@ -85,3 +85,27 @@ def test_solution_writes_nothing_to_stderr(graded_class, assignment):
                 noisy = [o.get("text", "") for o in cell.get("outputs", [])
                          if o.get("output_type") == "stream" and o.get("name") == "stderr"]
                 assert not noisy, f"{cell.metadata.nbgrader.grade_id} wrote to stderr: {noisy[0][:200]}"
+
+
+def test_solutions_score_full_marks_whatever_the_seed(tmp_path):
+    """Hidden tests draw fresh inputs every grading run (a new seed): they recompute what they
+    expect, so the instructor's solution keeps full marks for any seed, not only the defaults."""
+    import json
+    import random
+
+    from course import classroom, grading, pipeline
+
+    seeds = random.sample(range(2 ** 31), 2)
+    course = pipeline.make_course(tmp_path / "course", ASSIGNMENTS)
+    for assignment in ASSIGNMENTS:
+        release_dir = pipeline.generate_release(course, assignment)
+        pipeline.submit(course, "perfect", assignment, classroom.submission(
+            classroom.perfect(), release_dir, paths.SOURCE / assignment))
+    for seed in seeds:
+        run = pipeline.grade(course, "--seed", str(seed), "--force")
+        assert run.returncode == 0, run.stdout[-2000:]
+        report = json.loads((course.root / grading.STATE / grading.REPORT).read_text())
+        assert report["seed"] == seed
+        for line in report["submissions"]:
+            assert line["seed"] == seed
+            assert line["score"] == line["max_score"], (seed, line["assignment"], line["failed_cells"])

@@ -306,3 +306,16 @@ def test_plain_nbgrader_with_the_course_config_ignores_results_student_code_disp
     assert scores["without ScoreByCompletion"]["test_ndcg_at_k"].score == 3
     others = [c for c in scores["course config"].values() if c.grade_id != "test_ndcg_at_k"]
     assert all(c.score == c.max_score for c in others)
+
+
+def test_a_regraded_submission_keeps_its_seed_and_a_new_run_draws_another(tmp_path):
+    course = new_course(tmp_path / "course", [], ORDINARY[:1])
+    first = course_grade(course, "--workers", "1")
+    assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-2000:]
+    seed = report(course)["perfect"]["seed"]
+    assert isinstance(seed, int) and f"seed {seed}" in first.stdout
+    again = course_grade(course, "--workers", "1", "--force")
+    assert report(course)["perfect"]["seed"] == seed          # the same submission: same inputs
+    assert f"seed {seed}" not in again.stdout                 # ... though the run drew its own
+    chosen = course_grade(course, "--workers", "1", "--force", "--seed", "5")
+    assert chosen.returncode == 0 and report(course)["perfect"]["seed"] == 5
