@@ -6,8 +6,8 @@ command's configuration (``course.grading``), never from ``nbgrader_config.py``,
 
 * ``BudgetedExecute`` runs the kernel in a private copy of the notebook's folder (``workdir``), so
   nothing the kernel leaves (links, FIFOs, huge files) is ever in the folder nbgrader writes,
-  chmods and the grader collects afterwards; it gives the whole notebook one time budget instead of a timeout per cell
-  (upstream: an infinite loop costs the cell timeout once per test cell that calls it), and
+  chmods and the grader collects afterwards. It gives the whole notebook one time budget
+  instead of a timeout per cell (upstream: an infinite loop costs the cell timeout once per test cell that calls it), and
   survives a kernel that dies or stops answering: the cell responsible gets an error output, the
   kernel is restarted, the cells before it are replayed to rebuild the state, and grading goes
   on, so later exercises still earn their points. After each test cell it runs the tamper probe
@@ -25,6 +25,7 @@ import shutil
 import sys
 import threading
 import time
+from pathlib import Path
 
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
@@ -35,27 +36,12 @@ from nbgrader import utils
 from nbgrader.preprocessors import Execute
 from traitlets import Float, Integer, Unicode
 
-from . import checks, integrity, sandbox
+from . import checks, integrity, sandbox, worker
 
 # Names of the error outputs this module writes: the grading report looks for them.
 KERNEL_DIED = "KernelDied"
 KERNEL_RESTARTED = "KernelRestarted"
 BUDGET_USED_UP = "TimeBudgetExceeded"
-
-
-def copy_regular_tree(source: str, target: str) -> None:
-    """``target`` becomes a copy of ``source`` holding only its regular files and folders."""
-    shutil.rmtree(target, ignore_errors=True)
-    os.makedirs(target)
-    for base, folders, files in os.walk(source):        # os.walk follows no links
-        here = os.path.join(target, os.path.relpath(base, source))
-        for name in folders:
-            if not os.path.islink(os.path.join(base, name)):
-                os.makedirs(os.path.join(here, name), exist_ok=True)
-        for name in files:
-            path = os.path.join(base, name)
-            if os.path.isfile(path) and not os.path.islink(path):
-                shutil.copyfile(path, os.path.join(here, name), follow_symlinks=False)
 
 
 def error_output(name: str, message: str) -> NotebookNode:
@@ -123,7 +109,9 @@ class BudgetedExecute(Execute):
     def preprocess(self, nb, resources=None, km=None):
         folder = resources.setdefault("metadata", {}).get("path")
         if self.workdir and folder:
-            copy_regular_tree(folder, self.workdir)
+            shutil.rmtree(self.workdir, ignore_errors=True)     # a fresh copy, regular files only
+            os.makedirs(self.workdir)
+            worker.write_files(Path(self.workdir), worker.collect_files(Path(folder)))
             resources["metadata"]["path"] = self.workdir
         try:
             return self._run(nb, resources, km)

@@ -104,11 +104,18 @@ class Course:
                 if p.is_file() and p.suffix != ".ipynb" and ".ipynb_checkpoints" not in p.parts}
 
 
-def digest(files: dict[str, bytes], limits: worker.Limits, extension: float | None) -> str:
-    h = hashlib.sha256(json.dumps([asdict(limits), extension], sort_keys=True).encode())
+def files_digest(files: dict[str, bytes]) -> str:
+    """Identifies a submission's files: names and contents."""
+    h = hashlib.sha256()
     for name in sorted(files):
         h.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
     return h.hexdigest()
+
+
+def digest(files: dict[str, bytes], limits: worker.Limits, extension: float | None) -> str:
+    """Identifies a grading job: the files and everything about how they are graded."""
+    return hashlib.sha256(json.dumps([asdict(limits), extension, files_digest(files)],
+                                     sort_keys=True).encode()).hexdigest()
 
 
 def reasons_in(notebook: nbformat.NotebookNode) -> dict[str, str]:
@@ -230,14 +237,15 @@ class Staging:
         return self.extensions[assignment].get(student)
 
     def job(self, assignment: str, student: str, files: dict[str, bytes],
-            limits: worker.Limits, key: str, seed: int | None) -> worker.Job:
+            limits: worker.Limits, key: str, seed: int | None, submission: str) -> worker.Job:
         if assignment not in self.templates:
             self.templates[assignment] = worker.assignment_gradebook(
                 self.course.db_url, self.course.course_id, assignment, self.course.state)
             self.support[assignment] = self.course.support_files(assignment)
         return worker.Job(assignment, student, files, self.support[assignment],
                           self.course.config_text, self.templates[assignment], limits, key,
-                          extension=self.extension(assignment, student), seed=seed)
+                          extension=self.extension(assignment, student), seed=seed,
+                          submission=submission)
 
 
 def stage(staging: Staging, line: Line, limits: worker.Limits, force: bool) -> worker.Job | None:
@@ -251,7 +259,7 @@ def stage(staging: Staging, line: Line, limits: worker.Limits, force: bool) -> w
         if name.endswith(".ipynb") and "/" not in name:
             line.review.extend(integrity.screen_notebook(name, data))
     key = digest(fixed.files, limits, staging.extension(assignment, student))
-    submission = digest(fixed.files, worker.Limits(), None)
+    submission = files_digest(fixed.files)
     record = course.state / "done" / assignment / f"{student}.json"
     previous = json.loads(record.read_text()) if record.exists() else {}
     if not force and previous.get("digest") == key:
@@ -265,9 +273,7 @@ def stage(staging: Staging, line: Line, limits: worker.Limits, force: bool) -> w
     if (not staging.fixed_seed and previous.get("submission") == submission
             and previous["line"].get("seed") is not None):
         line.seed = previous["line"].get("seed")
-    job = staging.job(assignment, student, fixed.files, limits, key, line.seed)
-    job.submission = submission
-    return job
+    return staging.job(assignment, student, fixed.files, limits, key, line.seed, submission)
 
 
 def grade_class(root: Path, assignments: list[str] | None = None,

@@ -98,15 +98,11 @@ def worker_preprocessors(config) -> list:
     from nbgrader.preprocessors import Execute
 
     configured = config.Autograde.get("autograde_preprocessors") or \
-        Autograde.class_traits()["autograde_preprocessors"].default_value
-    chosen = []
-    for step in configured:
-        name = step if isinstance(step, str) else f"{step.__module__}.{step.__name__}"
-        if step is Execute or name in EXECUTE_NAMES:
-            chosen.append(BUDGETED_EXECUTE)
-        else:
-            chosen.append(step)
-    names = [s if isinstance(s, str) else f"{s.__module__}.{s.__name__}" for s in chosen]
+        Autograde.class_traits()["autograde_preprocessors"].default()
+    names = [step if isinstance(step, str) else f"{step.__module__}.{step.__name__}"
+             for step in configured]
+    chosen = [BUDGETED_EXECUTE if step is Execute or name in EXECUTE_NAMES else step
+              for step, name in zip(configured, names)]
     if SCORE_BY_COMPLETION not in names:
         save = next((i for i, n in enumerate(names) if n.endswith("SaveAutoGrades")), len(names))
         chosen.insert(save, SCORE_BY_COMPLETION)

@@ -319,3 +319,35 @@ def test_a_regraded_submission_keeps_its_seed_and_a_new_run_draws_another(tmp_pa
     assert f"seed {seed}" not in again.stdout                 # ... though the run drew its own
     chosen = course_grade(course, "--workers", "1", "--force", "--seed", "5")
     assert chosen.returncode == 0 and report(course)["perfect"]["seed"] == 5
+
+
+def test_the_report_never_blames_a_cell_that_kept_its_points(graded):
+    """Every cell a note names (tampering suspected, timed out, ...) is one that lost points."""
+    _, _, scores, lines = graded
+    for student, line in lines.items():
+        full = {c.grade_id for c in scores[student] if c.score == c.max_score}
+        for note in line["notes"]:
+            reason, _, cells = note.partition(": ")
+            if reason in grading.REASONS.values():
+                blamed = set(cells.split(", "))
+                assert not blamed & full, (student, note)
+
+
+def test_workers_run_the_configured_preprocessors_with_execute_replaced():
+    """An instructor's own autograde step still runs; the scoring rule is never left out."""
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    course = worker.worker_preprocessors(PyFileConfigLoader(
+        "nbgrader_config.py", path=str(paths.ROOT)).load_config())
+    assert course[0] == worker.BUDGETED_EXECUTE
+    assert course.index(worker.SCORE_BY_COMPLETION) == course.index(
+        "nbgrader.preprocessors.SaveAutoGrades") - 1
+    own = Config()
+    own.Autograde.autograde_preprocessors = ["nbgrader.preprocessors.Execute", "my.Redactor",
+                                             "nbgrader.preprocessors.SaveAutoGrades"]
+    assert worker.worker_preprocessors(own) == [worker.BUDGETED_EXECUTE, "my.Redactor",
+                                                worker.SCORE_BY_COMPLETION,
+                                                "nbgrader.preprocessors.SaveAutoGrades"]
+    upstream = worker.worker_preprocessors(Config())
+    assert upstream[0] == worker.BUDGETED_EXECUTE and worker.SCORE_BY_COMPLETION in upstream
