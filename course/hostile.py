@@ -30,7 +30,9 @@ class Hostile:
     lose: frozenset[str] = frozenset()        # graded cells that must lose points (ALL: total 0)
     report: str = ""                           # phrase expected in the report line
     maybe: frozenset[str] = frozenset()        # may lose points or not (timing decides)
-    heavy: bool = False                        # uses up a time budget: kept out of benchmarks
+    # uses up a time budget, or is safe only with the sandbox's caps (fills a disk, leaves
+    # processes running): kept out of benchmarks, which also grade with plain nbgrader
+    heavy: bool = False
 
     @property
     def student(self) -> str:
@@ -332,18 +334,18 @@ CATALOG = [
                     "for _where in ('/tmp', '.'):\n"
                     "    with open(f'{_where}/filler.bin', 'wb') as _out:\n"
                     "        while True:\n            _out.write(b'x' * 2 ** 20)"),
-            report="disk space used up"),
+            report="disk space used up", heavy=True),
     Hostile("many-files", "creates empty files until none more can be made",
             _append("precision_recall_f1",
                     "import itertools\nfor _i in itertools.count():\n"
                     "    open(f'empty-{_i}.txt', 'w').close()"),
-            report="disk space used up"),
+            report="disk space used up", heavy=True),
     Hostile("busy-children", "starts detached processes that spin until grading ends",
             _append("confusion_matrix_from_scratch",
                     # niced, so that they slow this student's own grading down little
                     "import subprocess, sys\nfor _i in range(4):\n"
                     "    subprocess.Popen(['nice', '-n', '19', sys.executable, '-c', "
-                    "'while True: pass'], start_new_session=True)")),
+                    "'while True: pass'], start_new_session=True)"), heavy=True),
 ]
 
 
