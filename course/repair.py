@@ -18,6 +18,9 @@ import nbformat
 from .misconceptions import grade_id
 from .worker import collect_files
 
+# A file larger than this is not graded (a notebook of the course is well under 1 MB): one
+# student's huge upload must not exhaust the grader's memory.
+MAX_FILE_BYTES = 64 * 1024 * 1024
 # nbgrader metadata a student may not change; restored from the release when it differs.
 PROTECTED_KEYS = ("grade", "solution", "locked", "points", "schema_version", "task")
 
@@ -101,7 +104,8 @@ def repair_submission(folder: Path, release_dir: Path) -> Repaired:
     releases = {p.name: nbformat.read(p, as_version=4) for p in sorted(release_dir.glob("*.ipynb"))}
     result = Repaired({})
     notebooks: dict[str, nbformat.NotebookNode] = {}
-    for relative, data in collect_files(folder).items():     # links are not followed
+    too_large: list[str] = []
+    for relative, data in collect_files(folder, MAX_FILE_BYTES, too_large).items():  # no links
         if not relative.endswith(".ipynb") or "/" in relative:
             result.files[relative] = data
             continue
@@ -113,6 +117,8 @@ def repair_submission(folder: Path, release_dir: Path) -> Repaired:
             result.notes.append(f"{relative}: not a readable notebook ({str(err)[:120]}); "
                                 "graded as missing")
 
+    for relative in too_large:
+        result.notes.append(f"{relative}: larger than {MAX_FILE_BYTES // 2 ** 20} MB; not graded")
     # A notebook saved under another name: rename it back when it is clearly the missing one.
     for expected, release in releases.items():
         if expected in notebooks:

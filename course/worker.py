@@ -109,14 +109,22 @@ def worker_preprocessors(config) -> list:
     return chosen
 
 
-def collect_files(folder: Path) -> dict[str, bytes]:
-    """The regular files under ``folder``, by relative path; links and special files are left."""
+def collect_files(folder: Path, max_bytes: int | None = None,
+                  left_out: list[str] | None = None) -> dict[str, bytes]:
+    """The regular files under ``folder``, by relative path; links and special files are left,
+    and so are files larger than ``max_bytes`` (their names go to ``left_out``)."""
     found = {}
     for base, _, names in os.walk(folder):
         for name in names:
             path = Path(base) / name
-            if path.is_file() and not path.is_symlink():
-                found[path.relative_to(folder).as_posix()] = path.read_bytes()
+            if not path.is_file() or path.is_symlink():
+                continue
+            relative = path.relative_to(folder).as_posix()
+            if max_bytes is not None and path.stat().st_size > max_bytes:
+                if left_out is not None:
+                    left_out.append(relative)
+                continue
+            found[relative] = path.read_bytes()
     return dict(sorted(found.items()))
 
 
