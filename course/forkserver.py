@@ -9,8 +9,8 @@ confines itself as tightly as a cold kernel would be (``course.sandbox``):
 * with the sandbox, it joins the kernel's CPU cgroup and the namespaces of a bubblewrap sandbox
   that the kernel's launcher has just made for this kernel alone (mounts, PID, network, IPC,
   UTS), makes the sandbox's root its own, and forks once more, so that the kernel itself lives in
-  the sandbox's PID namespace and dies with it; there it mounts the kernel's private, capped
-  working folder and ``/tmp`` (``_private_folders``);
+  the sandbox's PID namespace and dies with it; there it caps ``/tmp`` and mounts the kernel's
+  private, capped working folder (``_private_folders``);
 * it starts a session of its own, keeps no file descriptor of the server, sets the rlimits,
   forbids gaining privileges (``PR_SET_NO_NEW_PRIVS``, as bubblewrap does), becomes the kernel's
   own user, replaces the environment, and only then starts ipykernel.
@@ -48,7 +48,7 @@ PRELOAD = ("ipykernel.kernelapp", "numpy", "pandas", "scipy.stats", "matplotlib.
 # matplotlib earlier, so it must already hold the kernel's value.
 MATPLOTLIB_BACKEND = "module://matplotlib_inline.backend_inline"
 PR_SET_NO_NEW_PRIVS = 38
-MS_NOSUID, MS_NODEV, MS_BIND = 2, 4, 4096
+MS_NOSUID, MS_NODEV, MS_REMOUNT = 2, 4, 32
 NAMESPACES = ("ipc", "uts", "net", "pid", "mnt")     # mnt last: it changes what /proc shows
 MAX_REQUEST = 1 << 20
 
@@ -282,29 +282,24 @@ def _enter_sandbox(pid: int) -> None:
 
 
 def _private_folders(request: dict) -> None:
-    """Inside the sandbox, still root: cover ``/tmp`` and the working folder with tmpfs mounts of
-    this sandbox alone, capped in bytes and files and owned by the kernel's user, and copy the
-    working folder's files (regular files and folders only) into the new one. What the kernel
-    writes there is never seen outside and goes when the sandbox ends. The scratch folder (the
-    kernel's sockets) is bound again where it was when the new ``/tmp`` covers it."""
-    cwd, scratch, uid = request["cwd"], request["scratch"], int(request["uid"])
+    """Inside the sandbox, still root: cap the sandbox's ``/tmp`` (a tmpfs of its own) in bytes
+    and files, and cover the working folder with a tmpfs of the same caps, owned by the kernel's
+    user, into which the folder's files (regular files and folders only) are copied. What the
+    kernel writes there is never seen outside and goes when the sandbox ends. (``/tmp`` is
+    remounted, not covered: the software or the scratch folder may be bound below it.)"""
+    cwd, uid = request["cwd"], int(request["uid"])
     source = os.open(cwd, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-    sockets = os.open(scratch, os.O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW)
     libc = ctypes.CDLL(None, use_errno=True)
 
-    def mount(what: str, target: str, kind: str | None, flags: int, options: str | None) -> None:
-        if libc.mount(what.encode(), target.encode(), kind and kind.encode(), flags,
-                      options and options.encode()) != 0:
-            raise OSError(ctypes.get_errno(), f"mount {what} on {target}")
+    def mount(target: str, flags: int, options: str) -> None:
+        if libc.mount(b"tmpfs", target.encode(), b"tmpfs", flags | MS_NOSUID | MS_NODEV,
+                      options.encode()) != 0:
+            raise OSError(ctypes.get_errno(), f"mount tmpfs on {target}")
 
     capped = f"size={int(request['disk_bytes'])},nr_inodes={int(request['max_files'])}"
-    mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, capped + ",mode=1777")
-    if scratch.startswith("/tmp/"):
-        os.makedirs(scratch, 0o755)
-        mount(f"/proc/self/fd/{sockets}", scratch, None, MS_BIND, None)
-    os.close(sockets)
-    os.makedirs(cwd, 0o755, exist_ok=True)      # a mount point, when the new /tmp covered it
-    mount("tmpfs", cwd, "tmpfs", MS_NOSUID | MS_NODEV, f"{capped},mode=0700,uid={uid},gid={uid}")
+    mount("/tmp", MS_REMOUNT, capped)
+    os.chmod("/tmp", 0o1777)
+    mount(cwd, 0, f"{capped},mode=0700,uid={uid},gid={uid}")
     _copy_tree(source, cwd, uid)
     os.close(source)
     for name in ("home", "matplotlib"):

@@ -262,7 +262,7 @@ def main(argv: list[str] | None = None) -> None:
                "cpu_seconds": args.cpu_seconds, "max_file_bytes": MAX_FILE_BYTES,
                "max_processes": args.max_processes, "uid": None, "sandbox_pid": None,
                "disk_bytes": args.disk_mb * 1024 * 1024, "max_files": args.max_files,
-               "cgroup": None, "scratch": args.scratch,
+               "cgroup": None,
                # The kernel's own log would drown the grader's progress: it goes to the
                # scratch folder (or nowhere); what student code prints reaches the notebook.
                "log": os.path.join(args.scratch, "kernel.log") if args.scratch else None,
