@@ -19,8 +19,9 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
     demo.add_argument("--class-size", type=int, default=4, help="students built from the catalog")
     demo.add_argument("--workdir", type=Path, help="scratch course directory (default: a temp dir)")
-    demo.add_argument("--output", type=Path, default=paths.ROOT,
-                      help="where autograded/, feedback/ and grades.csv go (default: the repository)")
+    demo.add_argument("--output", type=Path, default=paths.DEMO_OUTPUT,
+                      help="where autograded/, feedback/ and grades.csv go (default: demo-output/; "
+                           "a folder holding anything the demo did not write is refused)")
 
     commands.add_parser("coverage", help="print which exam items the graded cells cover")
 

@@ -1,8 +1,9 @@
 """The main job in one command: release → sample class → grade (``course grade``) → feedback → grades.
 
-Runs in a scratch course directory with its own gradebook, then copies the results into the
-repository: autograded/ (nbgrader's autograded notebooks), feedback/ (HTML, hidden tests removed)
-and grades.csv.
+Runs in a scratch course directory with its own gradebook, then copies the results into a
+folder of its own (``demo-output/`` by default): autograded/ (nbgrader's autograded notebooks),
+feedback/ (HTML, hidden tests removed) and grades.csv. It never writes into a folder holding
+anything it did not create, so a real class's results cannot be overwritten by a demo.
 """
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from . import classroom, paths, pipeline, sandbox
 MARKER = ".model-development-labs-demo"  # lets a re-run safely wipe its own scratch directory
 
 
-def run(assignments: list[str] | None = None, class_size: int = 4, output: Path = paths.ROOT,
-        workdir: Path | None = None, seed: int = 0) -> bool:
+def run(assignments: list[str] | None = None, class_size: int = 4,
+        output: Path = paths.DEMO_OUTPUT, workdir: Path | None = None, seed: int = 0) -> bool:
     """Grade a sample class for each assignment; print a summary; True when the graders behaved
     (perfect student full marks, blank student zero)."""
     chosen = assignments or paths.assignments()
@@ -27,6 +28,13 @@ def run(assignments: list[str] | None = None, class_size: int = 4, output: Path 
         if not (scratch / MARKER).exists():
             raise SystemExit(f"{scratch} is not empty and was not made by the demo; choose another --workdir.")
         shutil.rmtree(scratch)
+    output = Path(output)
+    if output.exists() and any(output.iterdir()) and not (output / MARKER).exists():
+        raise SystemExit(f"{output} holds files the demo did not write (a real class's results?); "
+                         "the demo writes only into an empty folder or its own earlier output. "
+                         "Choose another --output.")
+    output.mkdir(parents=True, exist_ok=True)
+    (output / MARKER).touch()
     scratch.mkdir(parents=True, exist_ok=True)
     (scratch / MARKER).touch()
     try:

@@ -8,6 +8,9 @@ SOURCE = ROOT / "source"
 RELEASE = ROOT / "release"
 MISCONCEPTIONS = ROOT / "misconceptions"
 CONFIG = ROOT / "nbgrader_config.py"
+# Where `course demo` writes its results: a folder of its own, never the course's real
+# autograded/, feedback/ or grades.csv.
+DEMO_OUTPUT = ROOT / "demo-output"
 # The helper modules notebooks import: students receive them with the notebooks.
 STUDENT_HELPERS = tuple(ROOT / "course" / name for name in ("__init__.py", "checks.py", "datasets.py"))
 

@@ -36,3 +36,20 @@ def test_demo_refuses_to_wipe_a_foreign_directory(tmp_path):
     with pytest.raises(SystemExit, match="not made by the demo"):
         run(output=tmp_path, workdir=precious)
     assert (precious / "thesis.tex").exists() and not (precious / MARKER).exists()
+
+
+def test_demo_never_overwrites_a_real_class(tmp_path):
+    """A course directory with graded students: the demo refuses to publish into it."""
+    course = tmp_path / "course"
+    (course / "autograded" / "alice" / "12-classification-metrics").mkdir(parents=True)
+    (course / "feedback" / "alice").mkdir(parents=True)
+    (course / "grades.csv").write_text("assignment,student_id,score\n")
+    before = sorted(p.relative_to(course) for p in course.rglob("*"))
+    with pytest.raises(SystemExit, match="did not write"):
+        run(output=course, workdir=tmp_path / "scratch")
+    assert sorted(p.relative_to(course) for p in course.rglob("*")) == before
+    assert (course / "grades.csv").read_text() == "assignment,student_id,score\n"
+
+
+def test_the_demo_writes_to_a_folder_of_its_own_by_default():
+    assert paths.DEMO_OUTPUT != paths.ROOT and paths.DEMO_OUTPUT.parent == paths.ROOT
