@@ -112,10 +112,19 @@ def files_digest(files: dict[str, bytes]) -> str:
     return h.hexdigest()
 
 
-def digest(files: dict[str, bytes], limits: worker.Limits, extension: float | None) -> str:
-    """Identifies a grading job: the files and everything about how they are graded."""
-    return hashlib.sha256(json.dumps([asdict(limits), extension, files_digest(files)],
+def digest(files: dict[str, bytes], limits: worker.Limits, extension: float | None,
+           assignment: str = "") -> str:
+    """Identifies a grading job: the files and everything about how they are graded (limits,
+    extension, and ``assignment``: the digest of the assignment's grading, see
+    ``Staging.assignment_digest``). A job whose digest is unchanged need not run again."""
+    return hashlib.sha256(json.dumps([asdict(limits), extension, files_digest(files), assignment],
                                      sort_keys=True).encode()).hexdigest()
+
+
+def code_digest() -> str:
+    """The version of the grading code: every module of the course package."""
+    package = Path(__file__).parent
+    return files_digest({p.name: p.read_bytes() for p in sorted(package.glob("*.py"))})
 
 
 def reasons_in(notebook: nbformat.NotebookNode) -> dict[str, str]:
@@ -223,6 +232,28 @@ class Staging:
         self.templates: dict[str, bytes] = {}
         self.support: dict[str, dict[str, bytes]] = {}
         self.extensions: dict[str, dict[str, float]] = {}
+        self.assignments: dict[str, str] = {}
+        self.code = code_digest()
+
+    def assignment_digest(self, assignment: str) -> str:
+        """Everything a grade of ``assignment`` depends on besides the submission: its cells as
+        the gradebook holds them (test code, hidden tests included, and points), the support
+        files of source/, ``nbgrader_config.py`` and the grading code. Regenerating the
+        assignment after fixing a test changes it, so its submissions are graded again."""
+        if assignment not in self.assignments:
+            with Gradebook(self.course.db_url, self.course.course_id) as gradebook:
+                found = gradebook.find_assignment(assignment)
+                cells = sorted([notebook.name,
+                                sorted([c.name, c.max_score, c.cell_type]
+                                       for c in notebook.grade_cells),
+                                sorted([c.name, c.cell_type, c.locked, c.checksum, c.source]
+                                       for c in notebook.source_cells)]
+                               for notebook in found.notebooks)
+                due = str(found.duedate)
+            self.assignments[assignment] = hashlib.sha256(json.dumps([
+                cells, due, files_digest(self.course.support_files(assignment)),
+                self.course.config_text, self.code]).encode()).hexdigest()
+        return self.assignments[assignment]
 
     def extension(self, assignment: str, student: str) -> float | None:
         """Seconds of extension the instructor granted (``nbgrader`` late-submission rules)."""
@@ -258,7 +289,8 @@ def stage(staging: Staging, line: Line, limits: worker.Limits, force: bool) -> w
     for name, data in fixed.files.items():
         if name.endswith(".ipynb") and "/" not in name:
             line.review.extend(integrity.screen_notebook(name, data))
-    key = digest(fixed.files, limits, staging.extension(assignment, student))
+    key = digest(fixed.files, limits, staging.extension(assignment, student),
+                 staging.assignment_digest(assignment))
     submission = files_digest(fixed.files)
     record = course.state / "done" / assignment / f"{student}.json"
     previous = json.loads(record.read_text()) if record.exists() else {}

@@ -351,3 +351,30 @@ def test_workers_run_the_configured_preprocessors_with_execute_replaced():
                                                 "nbgrader.preprocessors.SaveAutoGrades"]
     upstream = worker.worker_preprocessors(Config())
     assert upstream[0] == worker.BUDGETED_EXECUTE and worker.SCORE_BY_COMPLETION in upstream
+
+
+def test_changing_the_assignment_or_the_config_regrades_unchanged_submissions(tmp_path):
+    """The digest that lets a re-run skip a submission covers what its grade depends on, not
+    only the submission: a fixed hidden test (regenerated), or a changed nbgrader_config.py."""
+    course = new_course(tmp_path / "course", [], ORDINARY[:1])
+    assert course_grade(course, "--workers", "1").returncode == 0
+    full = {c.grade_id: c.score for c in pipeline.cell_scores(course, ASSIGNMENT)["perfect"]}
+    assert full["test_ndcg_at_k"] == 3
+
+    source = course.root / "source" / ASSIGNMENT / hostile.NOTEBOOK
+    notebook = nbformat.read(source, as_version=4)
+    cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id")
+                == "test_ndcg_at_k")
+    cell.source = cell.source.replace("### BEGIN HIDDEN TESTS\n", "### BEGIN HIDDEN TESTS\n"
+                                      "raise checks.CheckFailed('a stricter hidden test')\n")
+    nbformat.write(notebook, source)
+    pipeline.generate_release(course, ASSIGNMENT)
+    again = course_grade(course, "--workers", "1")
+    assert "Grading 1 submission(s)" in again.stdout, again.stdout[-2000:]
+    scores = {c.grade_id: c.score for c in pipeline.cell_scores(course, ASSIGNMENT)["perfect"]}
+    assert scores["test_ndcg_at_k"] == 0
+
+    assert "Grading 0 submission(s)" in course_grade(course, "--workers", "1").stdout
+    with (course.root / "nbgrader_config.py").open("a") as config:
+        config.write("\nc.LimitOutput.max_lines = 300\n")
+    assert "Grading 1 submission(s)" in course_grade(course, "--workers", "1").stdout
