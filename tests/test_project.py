@@ -118,3 +118,11 @@ def test_solutions_raise_no_review_flags(assignment):
 
     for notebook in paths.notebooks(paths.SOURCE / assignment):
         assert integrity.screen_notebook(notebook.name, notebook.read_bytes()) == []
+
+
+def test_the_instructor_readme_never_sends_students_to_this_repository():
+    """This repository holds the solutions: no Binder badge or link may open it for students;
+    they are pointed at the student export, which has a badge of its own."""
+    text = (paths.ROOT / "README.md").read_text()
+    assert "mybinder.org" not in text
+    assert "course export-student" in text and "instructor repository" in text
