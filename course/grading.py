@@ -34,7 +34,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
-from . import execute, integrity, repair, sandbox, worker
+from . import execute, integrity, layout, repair, sandbox, worker
 
 STATE = "grading"              # working folder in the course root (nbgrader skips hidden ones)
 REPORT = "report.json"
@@ -76,30 +76,26 @@ class Line:
 
 
 class Course:
-    """A course directory as the grading command sees it."""
+    """A course directory as the grading command sees it: folders and gradebook as its
+    ``nbgrader_config.py`` sets them (``course.layout``)."""
 
     def __init__(self, root: Path):
-        from traitlets.config.loader import PyFileConfigLoader
-
         self.root = root.resolve()
-        self.config_text = (self.root / worker.CONFIG_NAME).read_text()
-        self.config = PyFileConfigLoader(worker.CONFIG_NAME, path=str(self.root)).load_config()
-        self.db_url = self.config.CourseDirectory.db_url
-        self.course_id = self.config.CourseDirectory.course_id
+        self.config_text = (self.root / layout.CONFIG_NAME).read_text()
+        self.config = layout.load_config(self.root)
+        self.layout = layout.Layout(self.config, self.root)
+        self.db_url = self.layout.db_url
+        self.course_id = self.layout.course_id
         self.state = self.root / STATE
 
     def submissions(self, assignments: list[str] | None, students: list[str] | None
                     ) -> list[tuple[str, str]]:
-        found = []
-        for folder in sorted((self.root / "submitted").glob("*/*")):
-            student, assignment = folder.parent.name, folder.name
-            if folder.is_dir() and (not assignments or assignment in assignments) and (
-                    not students or student in students):
-                found.append((assignment, student))
-        return sorted(found)
+        return [(assignment, student) for assignment, student in self.layout.submissions()
+                if (not assignments or assignment in assignments)
+                and (not students or student in students)]
 
     def support_files(self, assignment: str) -> dict[str, bytes]:
-        source = self.root / "source" / assignment
+        source = self.layout.source(assignment)
         return {p.relative_to(source).as_posix(): p.read_bytes() for p in sorted(source.rglob("*"))
                 if p.is_file() and p.suffix != ".ipynb" and ".ipynb_checkpoints" not in p.parts}
 
@@ -283,8 +279,8 @@ def stage(staging: Staging, line: Line, limits: worker.Limits, force: bool) -> w
     """Check and repair one submission; the job that grades it, or None when there is nothing
     to run (unchanged since its last import, or no notebook at all)."""
     course, assignment, student = staging.course, line.assignment, line.student
-    fixed = repair.repair_submission(course.root / "submitted" / student / assignment,
-                                     course.root / "release" / assignment)
+    fixed = repair.repair_submission(course.layout.submitted(student, assignment),
+                                     course.layout.release(assignment))
     line.notes.extend(fixed.notes)
     for name, data in fixed.files.items():
         if name.endswith(".ipynb") and "/" not in name:
@@ -412,7 +408,7 @@ def save_outcome(course: Course, outcome: worker.Outcome, line: Line) -> None:
         line.status = "error"
         line.notes.append(f"could not be graded: {failure_cause(outcome)}")
         return
-    folder = course.root / "autograded" / outcome.student / outcome.assignment
+    folder = course.layout.autograded(outcome.student, outcome.assignment)
     shutil.rmtree(folder, ignore_errors=True)
     worker.write_files(folder, outcome.files)
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})

@@ -27,8 +27,8 @@ from nbgrader.api import Base, Gradebook
 from sqlalchemy import create_engine, text
 
 from . import checks, forkserver
+from .layout import CONFIG_NAME, Layout, load_config
 
-CONFIG_NAME = "nbgrader_config.py"
 EXECUTE_NAMES = {"nbgrader.preprocessors.Execute", "nbgrader.preprocessors.execute.Execute"}
 BUDGETED_EXECUTE = "course.execute.BudgetedExecute"
 SCORE_BY_COMPLETION = "course.scoring.ScoreByCompletion"
@@ -140,8 +140,6 @@ def write_files(folder: Path, files: dict[str, bytes]) -> None:
 def grade(job: Job) -> Outcome:
     """Run nbgrader's autograde on ``job`` in a throw-away course directory."""
     from nbgrader.apps import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
-    from traitlets.config.loader import PyFileConfigLoader
 
     ensure_tools_on_path()
     started = time.monotonic()
@@ -150,11 +148,12 @@ def grade(job: Job) -> Outcome:
     try:
         (root / CONFIG_NAME).write_text(job.config)
         (root / "gradebook.db").write_bytes(job.gradebook)
-        write_files(root / "submitted" / job.student / job.assignment, job.files)
-        write_files(root / "source" / job.assignment, job.support)
-        config = PyFileConfigLoader(CONFIG_NAME, path=str(root)).load_config()
+        config = load_config(root)
         config.CourseDirectory.root = str(root)
         config.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}"
+        paths = Layout(config, root)          # the course's folder names, in the job's root
+        write_files(paths.submitted(job.student, job.assignment), job.files)
+        write_files(paths.source(job.assignment), job.support)
         if job.extension:           # nbgrader's late-penalty step reads it from the gradebook
             with Gradebook(config.CourseDirectory.db_url,
                            config.CourseDirectory.course_id) as gradebook:
@@ -183,12 +182,11 @@ def grade(job: Job) -> Outcome:
         if job.limits.sandbox == "bwrap":
             config.LimitedKernelManager.transport = "ipc"
             config.LimitedKernelManager.ip = str(kernel_dir / "ipc")
-        api = NbGraderAPI(CourseDirectory(config=config), config=config)
+        api = NbGraderAPI(paths.coursedir, config=config)
         # the kernel's environment comes from this process's (the sandbox keeps this variable)
         with setenv(checks.SEED_VARIABLE, None if job.seed is None else str(job.seed)):
             result = api.autograde(job.assignment, job.student, force=True, create=True)
-        out = root / "autograded" / job.student / job.assignment
-        files = collect_files(out)
+        files = collect_files(paths.autograded(job.student, job.assignment))
         ok = bool(result.get("success"))
         grades = saved_grades(config.CourseDirectory.db_url, job.assignment, job.student) \
             if ok else None

@@ -28,7 +28,7 @@ ORDINARY = [classroom.perfect(), classroom.blank(), *classroom.one_per_mistake(A
 
 
 def new_course(root: Path, hostile_entries=hostile.CATALOG, ordinary=ORDINARY) -> pipeline.CourseDir:
-    course = pipeline.make_course(root, [ASSIGNMENT])
+    pipeline.make_course(root, [ASSIGNMENT])
     release_dir = pipeline.generate_release(course, ASSIGNMENT)
     for student in ordinary:
         pipeline.submit(course, student.id, ASSIGNMENT, classroom.submission(
@@ -378,3 +378,30 @@ def test_changing_the_assignment_or_the_config_regrades_unchanged_submissions(tm
     with (course.root / "nbgrader_config.py").open("a") as config:
         config.write("\nc.LimitOutput.max_lines = 300\n")
     assert "Grading 1 submission(s)" in course_grade(course, "--workers", "1").stdout
+
+
+def test_a_course_with_its_own_folder_names_and_gradebook_is_graded(tmp_path):
+    """Folders and gradebook come from the course's nbgrader_config.py, as for nbgrader."""
+    root = tmp_path / "course"
+    pipeline.make_course(root, [ASSIGNMENT])
+    with (root / "nbgrader_config.py").open("a") as config:
+        config.write('\nc.CourseDirectory.submitted_directory = "handed-in"\n'
+                     'c.CourseDirectory.autograded_directory = "marked"\n'
+                     f'c.CourseDirectory.db_url = "sqlite:///{root}/marks.db"\n')
+    env = {k: v for k, v in os.environ.items() if k != "MDL_GRADEBOOK_URL"}
+    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", ASSIGNMENT, "--force"],
+                   cwd=root, env=env, check=True, capture_output=True)
+    release_dir = root / "release" / ASSIGNMENT
+    folder = root / "handed-in" / "perfect" / ASSIGNMENT
+    folder.mkdir(parents=True)
+    for name, notebook in classroom.submission(classroom.perfect(), release_dir,
+                                               paths.SOURCE / ASSIGNMENT).items():
+        nbformat.write(notebook, folder / name)
+    run = subprocess.run([sys.executable, "-m", "course", "grade", str(root), *LIMITS,
+                          "--workers", "1"], env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert (root / "marked" / "perfect" / ASSIGNMENT / hostile.NOTEBOOK).exists()
+    assert not (root / "gradebook.db").exists() and not (root / "autograded").exists()
+    with Gradebook(f"sqlite:///{root}/marks.db") as gradebook:
+        submission = gradebook.find_submission(ASSIGNMENT, "perfect")
+        assert submission.score == submission.max_score > 0
