@@ -28,7 +28,7 @@ ORDINARY = [classroom.perfect(), classroom.blank(), *classroom.one_per_mistake(A
 
 
 def new_course(root: Path, hostile_entries=hostile.CATALOG, ordinary=ORDINARY) -> pipeline.CourseDir:
-    pipeline.make_course(root, [ASSIGNMENT])
+    course = pipeline.make_course(root, [ASSIGNMENT])
     release_dir = pipeline.generate_release(course, ASSIGNMENT)
     for student in ordinary:
         pipeline.submit(course, student.id, ASSIGNMENT, classroom.submission(
