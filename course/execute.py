@@ -32,11 +32,10 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from nbclient.exceptions import DeadKernelError
 from nbformat.notebooknode import NotebookNode
-from nbgrader import utils
 from nbgrader.preprocessors import Execute
 from traitlets import Float, Integer, Unicode
 
-from . import checks, integrity, sandbox, worker
+from . import cells, checks, integrity, sandbox, worker
 
 # Names of the error outputs this module writes: the grading report looks for them.
 KERNEL_DIED = "KernelDied"
@@ -167,7 +166,7 @@ class BudgetedExecute(Execute):
             return cell, resources
         try:
             cell, resources = super().preprocess_cell(cell, resources, index)
-            if utils.is_grade(cell) and not utils.is_solution(cell) and self._remaining() > 0:
+            if cells.is_test(cell) and self._remaining() > 0:
                 self._check_integrity(cell)
             return cell, resources
         except Exception as failure:    # DeadKernelError, or a protocol error after a fork

@@ -16,17 +16,14 @@ import html
 
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode
-from nbgrader import utils
 from nbgrader.preprocessors import ClearHiddenTests
+
+from .cells import is_locked, is_test
 
 NOTICE = "# (hidden tests ran here when your notebook was graded)"
 REMOVED = "[a line of the hidden tests was removed here]"
 MIN_LENGTH = 8          # shorter lines (")", "else:") say nothing and appear everywhere
 BINARY_TYPES = ("image/png", "image/jpeg", "image/gif")
-
-
-def is_test_cell(cell: NotebookNode) -> bool:
-    return cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell)
 
 
 class HideHiddenTests(ClearHiddenTests):
@@ -47,7 +44,7 @@ class HideHiddenTests(ClearHiddenTests):
         student sees anyway in the visible part of a test or read-only cell."""
         hidden, public = set(), set()
         for cell in nb.cells:
-            if not (is_test_cell(cell) or utils.is_locked(cell)):
+            if not (is_test(cell) or is_locked(cell)):
                 continue
             inside = False
             for line in cell.source.split("\n"):
@@ -65,7 +62,7 @@ class HideHiddenTests(ClearHiddenTests):
         hidden = getattr(self, "_hidden", None)
         if hidden is None:                 # called on its own, without preprocess()
             hidden = self.hidden_lines(NotebookNode(cells=[cell]))
-        if is_test_cell(cell) and self.begin_test_delimeter in cell.source:
+        if is_test(cell) and self.begin_test_delimeter in cell.source:
             self._remove_hidden_test_region(cell)
             cell.source = cell.source.rstrip("\n") + "\n" + NOTICE
             for output in cell.get("outputs", []):

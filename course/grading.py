@@ -34,7 +34,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
-from . import execute, integrity, layout, repair, sandbox, worker
+from . import cells, execute, integrity, layout, repair, sandbox, worker
 
 STATE = "grading"              # working folder in the course root (nbgrader skips hidden ones)
 REPORT = "report.json"
@@ -127,7 +127,7 @@ def reasons_in(notebook: nbformat.NotebookNode) -> dict[str, str]:
     """Cell (grade id, or position) -> why it failed, for every cell whose outputs show an error."""
     found = {}
     for index, cell in enumerate(notebook.cells):
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") or f"cell {index}"
+        grade_id = cells.grade_id(cell) or f"cell {index}"
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         if errors:
             found[grade_id] = reason(errors[-1])

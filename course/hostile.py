@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import nbformat
 
-from . import classroom, misconceptions, paths
+from . import cells, classroom, paths
 
 ASSIGNMENT = "12-classification-metrics"
 NOTEBOOK = "classification-metrics.ipynb"
@@ -40,11 +40,11 @@ class Hostile:
 
 
 def _cell(nb: nbformat.NotebookNode, grade_id: str) -> nbformat.NotebookNode:
-    return next(c for c in nb.cells if misconceptions.grade_id(c) == grade_id)
+    return next(c for c in nb.cells if cells.grade_id(c) == grade_id)
 
 
 def _index(nb: nbformat.NotebookNode, grade_id: str) -> int:
-    return next(i for i, c in enumerate(nb.cells) if misconceptions.grade_id(c) == grade_id)
+    return next(i for i, c in enumerate(nb.cells) if cells.grade_id(c) == grade_id)
 
 
 def _one(nb: nbformat.NotebookNode, name: str = NOTEBOOK) -> dict[str, bytes]:
@@ -207,7 +207,7 @@ def _wrong_from(first: str, code: str):
     def build(nb):
         started = False
         for cell in nb.cells:
-            name = misconceptions.grade_id(cell)
+            name = cells.grade_id(cell)
             if name == first:
                 started = True
                 cell.source = code

@@ -29,6 +29,8 @@ import re
 
 import nbformat
 
+from . import cells
+
 TAMPERED = "TamperingDetected"
 # The modules whose functions the test cells call (attributes only, not whole packages: some
 # libraries legitimately build functions with exec).
@@ -176,12 +178,10 @@ def screen_notebook(name: str, data: bytes) -> list[str]:
         return []
     flags = []
     for index, cell in enumerate(notebook.cells):
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if cell.get("cell_type") != "code" or meta.get("locked") or (
-                meta.get("grade") and not meta.get("solution")):
+        if cell.get("cell_type") != "code" or cells.is_locked(cell) or cells.is_test(cell):
             continue
         found = screen(cell.get("source", ""))
         if found:
-            where = f"cell '{meta['grade_id']}'" if meta.get("grade_id") else f"cell {index}"
+            where = f"cell '{cells.grade_id(cell)}'" if cells.grade_id(cell) else f"cell {index}"
             flags.append(f"{name}, {where}: {', '.join(found)}")
     return flags

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import nbformat
 
-REGIONS = {"solution": ("BEGIN SOLUTION", "END SOLUTION"),
-           "hidden": ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")}
-MARKERS = tuple(marker for pair in REGIONS.values() for marker in pair)
+from .cells import MARKERS, REGIONS
+
 INSTRUCTOR_FOLDERS = {"source", "submitted", "autograded", "feedback", "misconceptions", "tests"}
 INSTRUCTOR_FILES = {"nbgrader_config.py", "grades.csv", "nbgrader.log"}
 DATABASE_SUFFIXES = {".db", ".sqlite", ".sqlite3", ".db-journal", ".db-wal"}

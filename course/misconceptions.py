@@ -19,8 +19,9 @@ from pathlib import Path
 import nbformat
 
 from . import paths
+from .cells import REGIONS, grade_id, is_solution
 
-SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
+SOLUTION_MARKERS = tuple(f"### {marker}" for marker in REGIONS["solution"])
 
 
 class CatalogError(ValueError):
@@ -82,14 +83,6 @@ def apply(mistake: Mistake, answer: str) -> str:
                                f"to {mistake.cell!r}; it must occur exactly once")
         answer = answer.replace(old, new)
     return answer
-
-
-def grade_id(cell: nbformat.NotebookNode) -> str | None:
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-
-
-def is_solution(cell: nbformat.NotebookNode) -> bool:
-    return bool(cell.get("metadata", {}).get("nbgrader", {}).get("solution"))
 
 
 def answered(release: dict[str, nbformat.NotebookNode], source: dict[str, nbformat.NotebookNode],

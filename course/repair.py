@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 
-from .misconceptions import grade_id
+from .cells import grade_id
 from .worker import collect_files
 
 # A file larger than this is not graded (a notebook of the course is well under 1 MB): one

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode
-from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
+
+from .cells import is_test
 
 
 class ScoreByCompletion(NbGraderPreprocessor):
@@ -22,7 +23,7 @@ class ScoreByCompletion(NbGraderPreprocessor):
 
     def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict, index: int
                         ) -> tuple[NotebookNode, ResourcesDict]:
-        if cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell):
+        if is_test(cell):
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "execute_result":
                     output["output_type"] = "display_data"
