@@ -191,10 +191,7 @@ class BudgetedExecute(Execute):
         reply = self.wait_for_reply(msg_id, cell)
         evidence = integrity.read_reply(reply or {})
         if evidence:
-            cell.outputs.append(error_output(integrity.TAMPERED, (
-                "this test does not count: tampering with the grader suspected ("
-                + "; ".join(evidence[:6]) + "). Remove the code that does this; your instructor "
-                "will review the notebook.")))
+            cell.outputs.append(error_output(integrity.TAMPERED, integrity.message(evidence)))
 
     def _restart(self, index: int) -> None:
         """Fresh kernel, then the earlier cells again (outputs discarded) to rebuild the state."""

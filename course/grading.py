@@ -155,6 +155,12 @@ def score_line(course: Course, line: Line, executed: dict[str, nbformat.Notebook
         cells = [cell for cell, why_cell in why.items() if why_cell == known]
         if cells:
             line.notes.append(f"{known}: {', '.join(cells)}")
+    evidence = dict.fromkeys(item for notebook in executed.values() for cell in notebook.cells
+                             for output in cell.get("outputs", [])
+                             if output.get("ename") == integrity.TAMPERED
+                             for item in integrity.evidence_in(str(output.get("evalue", ""))))
+    if evidence:
+        line.notes.append(f"tampering evidence: {'; '.join(evidence)}")
 
 
 class SandboxUnavailable(RuntimeError):

@@ -121,6 +121,23 @@ def probe(seed: int | None) -> str:
             f"{SHELL_METHODS!r}, {BUILTINS!r}, {seed!r}))[1])({{}})")
 
 
+MESSAGE = ("this test does not count: tampering with the grader suspected ({}). Remove the code "
+           "that does this; your instructor will review the notebook.")
+
+
+def message(evidence: list[str]) -> str:
+    """The error a test cell gets when the probe found ``evidence`` after it."""
+    return MESSAGE.format("; ".join(evidence[:6]))
+
+
+def evidence_in(text: str) -> list[str]:
+    """The evidence a ``message`` names (for the grading report)."""
+    head, _, tail = MESSAGE.partition("{}")
+    if not (text.startswith(head) and text.endswith(tail)):
+        return []
+    return text[len(head):len(text) - len(tail)].split("; ")
+
+
 def read_reply(reply: dict) -> list[str]:
     """The evidence the probe reported, from the reply to the request that carried it."""
     result = reply.get("content", {}).get("user_expressions", {}).get("tampered", {})

@@ -405,3 +405,17 @@ def test_a_course_with_its_own_folder_names_and_gradebook_is_graded(tmp_path):
     with Gradebook(f"sqlite:///{root}/marks.db") as gradebook:
         submission = gradebook.find_submission(ASSIGNMENT, "perfect")
         assert submission.score == submission.max_score > 0
+
+
+@pytest.mark.parametrize(("entry_id", "evidence"), [
+    ("skips-tests", "input transformers post step"),
+    ("hooks-checks", "event hook on pre_run_cell"),
+    ("swallows-errors", "custom exception handler"),
+    ("changes-seed", "seed changed"),
+    ("forged-probe-state", "numpy.allclose replaced"),
+    ("patched-checks", "course.checks.close replaced"),
+])
+def test_the_report_gives_the_evidence_of_tampering(graded, entry_id, evidence):
+    _, _, _, lines = graded
+    notes = " ".join(lines[f"h-{entry_id}"]["notes"])
+    assert "tampering evidence:" in notes and evidence in notes, notes
