@@ -104,21 +104,16 @@ def test_annotated_heatmap(kwargs, fragment):
             check()
 
 
-class _Anything(str):
-    """A wrong answer that claims to equal everything."""
-    __hash__ = str.__hash__
+def _always_equal_class():
+    """The hostile suite's answer that claims to equal everything (one definition of it)."""
+    from course import hostile
 
-    def __eq__(self, other):
-        return True
+    namespace: dict = {}
+    exec(hostile.ALWAYS_EQUAL, namespace)
+    return namespace["_Anything"]
 
-    def __ne__(self, other):
-        return False
 
-    def strip(self, *args):
-        return self
-
-    def upper(self):
-        return self
+_Anything = _always_equal_class()
 
 
 class _AnyInt(int):
