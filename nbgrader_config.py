@@ -33,13 +33,13 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.Execute.timeout = 60
 
 # A test cell earns its points only by running without an error: nbgrader would otherwise score
-# it from any result the student's code displays while the checks run (see course.scoring).
+# it from any result the student's code displays while the checks run (see course.grader.scoring).
 c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.Execute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
-    "course.scoring.ScoreByCompletion",
+    "course.grader.scoring.ScoreByCompletion",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
@@ -57,6 +57,6 @@ c.LimitOutput.max_traceback = 40
 # preprocessor removes them and their tracebacks before the HTML is written.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "course.feedback.HideHiddenTests",
+    "course.grader.feedback.HideHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

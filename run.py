@@ -38,7 +38,7 @@ def main() -> int:
         print(__doc__)
         return 2
     command, rest = sys.argv[1], sys.argv[2:]
-    ensure_environment("test,browser" if command == "test" else "")
+    ensure_environment("instructor,test,browser" if command == "test" else "instructor")
     env = {**os.environ, "PATH": os.pathsep.join([str(BIN), os.environ.get("PATH", "")])}
     if command == "demo":
         args = [BIN / "python", "-m", "course", "demo", *rest]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from course import classroom, paths, pipeline
-from course.classroom import Student
+from course.tools import classroom, paths, pipeline
+from course.tools.classroom import Student
 
 
 GRADING_SEED = 20261201
@@ -17,7 +17,7 @@ GRADING_SEED = 20261201
 
 @dataclass
 class GradedClass:
-    course: pipeline.CourseDir
+    course: pipeline.Course
     assignment: str
     release_dir: Path
     students: list[Student]

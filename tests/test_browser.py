@@ -20,8 +20,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course import classroom, paths
-from course.lab import student_environment
+from course.tools import classroom, paths
+from course.tools.lab import student_environment
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = paths.ROOT / "test-artifacts"

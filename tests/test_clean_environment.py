@@ -14,7 +14,7 @@ import nbformat
 import pytest
 import yaml
 
-from course import classroom, paths, student_export
+from course.tools import classroom, paths, student_export
 
 pytestmark = pytest.mark.slow
 

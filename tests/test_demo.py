@@ -5,8 +5,8 @@ import csv
 
 import pytest
 
-from course import paths
-from course.demo import MARKER, run
+from course.tools import paths
+from course.tools.demo import MARKER, run
 
 pytestmark = pytest.mark.slow
 

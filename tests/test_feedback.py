@@ -7,7 +7,7 @@ import html
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from course.feedback import NOTICE, REMOVED, HideHiddenTests
+from course.grader.feedback import NOTICE, REMOVED, HideHiddenTests
 
 SECRET = "assert secret(41) == 42, 'the answer'"
 

@@ -12,8 +12,9 @@ import psutil
 import pytest
 from jupyter_core.utils import run_sync
 
-from course import forkserver, paths, sandbox
-from course.execute import LimitedKernelManager
+from course.grader import forkserver, sandbox
+from course.tools import paths
+from course.grader.execute import LimitedKernelManager
 
 SANDBOXED = pytest.mark.skipif(bool(sandbox.check()) and not os.environ.get("MDL_REQUIRE_SANDBOX"),
                                reason="no sandbox here: " + "; ".join(sandbox.check()))

@@ -6,12 +6,12 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from course import misconceptions, paths
+from course.tools import catalog, paths
 
-from course.leaks import secret_lines, visible_text
+from course.tools.leaks import secret_lines, visible_text
 
 ASSIGNMENTS = paths.assignments()
-MISTAKES = [pytest.param(a, m, id=f"{a}:{m.id}") for a in ASSIGNMENTS for m in misconceptions.load(a)]
+MISTAKES = [pytest.param(a, m, id=f"{a}:{m.id}") for a in ASSIGNMENTS for m in catalog.load(a)]
 
 pytestmark = pytest.mark.slow
 
@@ -93,7 +93,8 @@ def test_solutions_score_full_marks_whatever_the_seed(tmp_path):
     import json
     import random
 
-    from course import classroom, grading, pipeline
+    from course.grader import coordinator
+    from course.tools import classroom, pipeline
 
     seeds = random.sample(range(2 ** 31), 2)
     course = pipeline.make_course(tmp_path / "course", ASSIGNMENTS)
@@ -104,7 +105,7 @@ def test_solutions_score_full_marks_whatever_the_seed(tmp_path):
     for seed in seeds:
         run = pipeline.grade(course, "--seed", str(seed), "--force")
         assert run.returncode == 0, run.stdout[-2000:]
-        report = json.loads((course.root / grading.STATE / grading.REPORT).read_text())
+        report = json.loads((course.state / coordinator.REPORT).read_text())
         assert report["seed"] == seed
         for line in report["submissions"]:
             assert line["seed"] == seed

@@ -20,14 +20,16 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from course import classroom, grading, hostile, leaks, paths, pipeline, worker
+from course.grader import coordinator, gradebook, worker
+from course.tools import classroom, leaks, paths, pipeline
+from tests.support import hostile
 
 ASSIGNMENT = hostile.ASSIGNMENT
 LIMITS = ["--budget", "30", "--cell-timeout", "8", "--memory-mb", "1536"]
 ORDINARY = [classroom.perfect(), classroom.blank(), *classroom.one_per_mistake(ASSIGNMENT)[:2]]
 
 
-def new_course(root: Path, hostile_entries=hostile.CATALOG, ordinary=ORDINARY) -> pipeline.CourseDir:
+def new_course(root: Path, hostile_entries=hostile.CATALOG, ordinary=ORDINARY) -> pipeline.Course:
     course = pipeline.make_course(root, [ASSIGNMENT])
     release_dir = pipeline.generate_release(course, ASSIGNMENT)
     for student in ordinary:
@@ -41,14 +43,14 @@ def new_course(root: Path, hostile_entries=hostile.CATALOG, ordinary=ORDINARY) -
     return course
 
 
-def course_grade(course: pipeline.CourseDir, *args: str, **popen) -> subprocess.CompletedProcess:
-    env = {**os.environ, "MDL_GRADEBOOK_URL": course.db_url}
+def course_grade(course: pipeline.Course, *args: str, **popen) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
     return subprocess.run([sys.executable, "-m", "course", "grade", str(course.root), *LIMITS, *args],
                           env=env, capture_output=True, text=True, timeout=900, **popen)
 
 
-def report(course: pipeline.CourseDir) -> dict[str, dict]:
-    data = json.loads((course.root / grading.STATE / grading.REPORT).read_text())
+def report(course: pipeline.Course) -> dict[str, dict]:
+    data = json.loads((course.state / coordinator.REPORT).read_text())
     return {line["student"]: line for line in data["submissions"]}
 
 
@@ -148,7 +150,7 @@ def test_interrupted_and_killed_runs_resume_to_the_same_grades(graded, tmp_path)
     _, _, scores, _ = graded
     ordinary = ORDINARY + classroom.one_per_mistake(ASSIGNMENT)[2:4]
     course = new_course(tmp_path / "course", [], ordinary)
-    env = {**os.environ, "MDL_GRADEBOOK_URL": course.db_url}
+    env = dict(os.environ)
     command = [sys.executable, "-m", "course", "grade", str(course.root), *LIMITS, "--workers", "2"]
 
     # A grading worker is killed mid-run: Dask restarts it and the submission is graded again.
@@ -165,7 +167,7 @@ def test_interrupted_and_killed_runs_resume_to_the_same_grades(graded, tmp_path)
     process.send_signal(signal.SIGINT)
     out, _ = process.communicate(timeout=300)
     partial = pipeline.cell_scores(course, ASSIGNMENT)
-    done = {p.stem for p in (course.root / grading.STATE / "done" / ASSIGNMENT).glob("*.json")}
+    done = {p.stem for p in (course.state / "done" / ASSIGNMENT).glob("*.json")}
     assert done and len(done) < len(ordinary), out
     for student in done:            # whatever was recorded as done is complete in the gradebook
         assert partial[student] == scores.get(student, partial[student]) and partial[student]
@@ -189,7 +191,7 @@ def test_late_penalties_and_extensions_are_those_of_plain_nbgrader(tmp_path):
         with (course.root / "nbgrader_config.py").open("a") as config:
             config.write('\nc.LateSubmissionPlugin.penalty_method = "zero"\n')
         release_dir = course.root / "release" / ASSIGNMENT
-        course_id = grading.Course(course.root).course_id
+        course_id = course.course_id
         with Gradebook(course.db_url, course_id) as gradebook:
             gradebook.update_or_create_assignment(ASSIGNMENT, duedate=datetime(2030, 1, 1))
         for student in ("late", "extended"):
@@ -252,15 +254,14 @@ def test_a_submission_nbgrader_cannot_grade_is_reported_with_its_real_cause(tmp_
     """nbgrader's own message is "Please see the above traceback"; the report names the cause."""
     course = pipeline.make_course(tmp_path / "course", [ASSIGNMENT])
     release_dir = pipeline.generate_release(course, ASSIGNMENT)
-    template = worker.assignment_gradebook(course.db_url, grading.Course(course.root).course_id,
-                                           ASSIGNMENT, tmp_path)
+    template = gradebook.template(course.db_url, course.course_id, ASSIGNMENT, tmp_path)
     files = {name: nbformat.writes(nb).encode() for name, nb in classroom.submission(
         classroom.blank(), release_dir, paths.SOURCE / ASSIGNMENT).items()}
     job = worker.Job("99-never-released", "someone", files, {}, paths.CONFIG.read_text(),
                      template, worker.Limits(sandbox="none"))
     outcome = worker.grade(job)
     assert not outcome.ok and "Please see the" in outcome.error
-    cause = grading.failure_cause(outcome)
+    cause = coordinator.failure_cause(outcome)
     assert "No assignment with ID '99-never-released' exists" in cause, cause
 
 
@@ -329,7 +330,7 @@ def test_the_report_never_blames_a_cell_that_kept_its_points(graded):
         full = {c.grade_id for c in scores[student] if c.score == c.max_score}
         for note in line["notes"]:
             reason, _, cells = note.partition(": ")
-            if reason in grading.REASONS.values():
+            if reason in coordinator.REASONS.values():
                 blamed = set(cells.split(", "))
                 assert not blamed & full, (student, note)
 

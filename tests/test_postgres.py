@@ -13,7 +13,8 @@ import uuid
 
 import pytest
 
-from course import classroom, hostile, paths, pipeline
+from course.tools import classroom, paths, pipeline
+from tests.support import hostile
 
 URL = os.environ.get("MDL_TEST_POSTGRES_URL")
 ASSIGNMENT = hostile.ASSIGNMENT

@@ -9,8 +9,8 @@ import nbformat
 import pytest
 import yaml
 
-from course import misconceptions, paths, syllabus
-from course.cli import main as cli
+from course.tools import catalog, paths, syllabus
+from course.tools.cli import main as cli
 
 ASSIGNMENTS = paths.assignments()
 
@@ -28,7 +28,8 @@ def test_pyproject_and_environment_yml_agree():
     python = conda.pop("python")
     conda.pop("pip", None)
     assert python == project["requires-python"]
-    wanted = [*project["dependencies"], *project["optional-dependencies"]["test"]]
+    extras = project["optional-dependencies"]
+    wanted = [*project["dependencies"], *extras["instructor"], *extras["test"]]
     assert conda == dict(_spec(d) for d in wanted)
 
 
@@ -83,38 +84,38 @@ def test_catalog_matches_the_source(assignment):
     metas = list(_cells(assignment))
     solutions = {m["grade_id"] for m in metas if m.get("solution")}
     tests = {m["grade_id"] for m in metas if m.get("grade") and not m.get("solution")}
-    catalog = misconceptions.load(assignment)
-    source = misconceptions.read_notebooks(paths.SOURCE / assignment)
-    for mistake in catalog:
+    mistakes = catalog.load(assignment)
+    source = catalog.read_notebooks(paths.SOURCE / assignment)
+    for mistake in mistakes:
         assert mistake.cell in solutions, f"{mistake.id}: {mistake.cell!r} is not a solution cell"
         assert mistake.loses and set(mistake.loses) <= tests, f"{mistake.id}: unknown test cells"
         assert len(mistake.why) > 10, f"{mistake.id}: say why it is a mistake"
         # applying must work and change the answer
-        answered = misconceptions.answered(source, source, [mistake])
-        perfect = misconceptions.answered(source, source)
+        answered = catalog.answered(source, source, [mistake])
+        perfect = catalog.answered(source, source)
         assert answered != perfect, f"{mistake.id} changes nothing"
-    per_cell = {cell: sum(m.cell == cell for m in catalog) for cell in solutions}
+    per_cell = {cell: sum(m.cell == cell for m in mistakes) for cell in solutions}
     thin = {cell: n for cell, n in per_cell.items() if n < 2}
     assert not thin, f"each solution region needs two or more catalog mistakes: {thin}"
 
 
 def test_stale_catalog_entry_is_reported():
-    mistake = misconceptions.Mistake("stale", "cell", ("t",), "an edit that no longer applies",
+    mistake = catalog.Mistake("stale", "cell", ("t",), "an edit that no longer applies",
                                      replace=(("not in the answer", "x"),))
-    with pytest.raises(misconceptions.CatalogError, match="occurs 0 times"):
-        misconceptions.apply(mistake, "return 1")
+    with pytest.raises(catalog.CatalogError, match="occurs 0 times"):
+        catalog.apply(mistake, "return 1")
 
 
 def test_solution_code_drops_only_the_markers():
     source = "def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION"
-    assert misconceptions.solution_code(source) == "def f():\n    return 1"
+    assert catalog.solution_code(source) == "def f():\n    return 1"
 
 
 @pytest.mark.parametrize("assignment", paths.assignments())
 def test_solutions_raise_no_review_flags(assignment):
     """The grader-facing-code screen stays quiet for honest answers (and catches the hostile
     ones: tests/test_grading.py)."""
-    from course import integrity
+    from course.grader import integrity
 
     for notebook in paths.notebooks(paths.SOURCE / assignment):
         assert integrity.screen_notebook(notebook.name, notebook.read_bytes()) == []

@@ -6,9 +6,9 @@ import json
 import nbformat
 import pytest
 
-from course import paths, pipeline
+from course.tools import paths, pipeline
 
-from course.leaks import secret_lines
+from course.tools.leaks import secret_lines
 
 ASSIGNMENTS = paths.assignments()
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 
-from course import paths, repair
+from course.grader import repair
+from course.tools import paths
 
 RELEASE = paths.RELEASE / "12-classification-metrics"
 

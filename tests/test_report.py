@@ -4,7 +4,7 @@ from __future__ import annotations
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from course import execute, grading, integrity, worker
+from course.grader import coordinator, execute, integrity, worker
 
 
 def graded_cell(grade_id: str, *outputs) -> nbformat.NotebookNode:
@@ -25,8 +25,8 @@ def test_each_error_output_gets_the_reason_an_instructor_understands():
         new_code_cell("x = 1"),
     ])
     notebook.cells[-1].outputs = [new_output("error", ename=execute.KERNEL_DIED, evalue="")]
-    assert grading.reasons_in(notebook) == {
-        "test_a": "timed out", "test_b": "tampering suspected", "test_c": grading.DISK_FULL,
+    assert coordinator.reasons_in(notebook) == {
+        "test_a": "timed out", "test_b": "tampering suspected", "test_c": coordinator.DISK_FULL,
         "test_d": "CheckFailed", "cell 5": "the kernel died"}
 
 
@@ -36,18 +36,18 @@ def test_the_real_cause_of_a_failure_is_found_in_nbgrader_s_log():
            "nbgrader.converters.base.NbGraderException: No assignment with ID 'x' exists\n")
     outcome = worker.Outcome("x", "s", {}, None, False, log, 0.0,
                              "NbGraderException: Please see the the above traceback for details")
-    assert grading.failure_cause(outcome) == "NbGraderException: No assignment with ID 'x' exists"
+    assert coordinator.failure_cause(outcome) == "NbGraderException: No assignment with ID 'x' exists"
     bare = worker.Outcome("x", "s", {}, None, False, "", 0.0, "something odd\nlast words")
-    assert grading.failure_cause(bare) == "last words"
+    assert coordinator.failure_cause(bare) == "last words"
 
 
 def test_the_skip_digest_changes_with_everything_a_grade_depends_on():
     files = {"a.ipynb": b"{}"}
-    base = grading.digest(files, worker.Limits(), None, "assignment-1")
-    assert base == grading.digest(dict(files), worker.Limits(), None, "assignment-1")
-    for changed in (grading.digest({"a.ipynb": b"{ }"}, worker.Limits(), None, "assignment-1"),
-                    grading.digest({"b.ipynb": b"{}"}, worker.Limits(), None, "assignment-1"),
-                    grading.digest(files, worker.Limits(budget=10), None, "assignment-1"),
-                    grading.digest(files, worker.Limits(), 3600.0, "assignment-1"),
-                    grading.digest(files, worker.Limits(), None, "assignment-2")):
+    base = coordinator.digest(files, worker.Limits(), None, "assignment-1")
+    assert base == coordinator.digest(dict(files), worker.Limits(), None, "assignment-1")
+    for changed in (coordinator.digest({"a.ipynb": b"{ }"}, worker.Limits(), None, "assignment-1"),
+                    coordinator.digest({"b.ipynb": b"{}"}, worker.Limits(), None, "assignment-1"),
+                    coordinator.digest(files, worker.Limits(budget=10), None, "assignment-1"),
+                    coordinator.digest(files, worker.Limits(), 3600.0, "assignment-1"),
+                    coordinator.digest(files, worker.Limits(), None, "assignment-2")):
         assert changed != base

@@ -18,7 +18,9 @@ import threading
 import nbformat
 import pytest
 
-from course import classroom, hostile, leaks, paths, pipeline, sandbox
+from course.grader import sandbox
+from course.tools import classroom, leaks, paths, pipeline
+from tests.support import hostile
 
 ASSIGNMENT = hostile.ASSIGNMENT
 ORDINARY = [classroom.perfect(), classroom.blank(), classroom.one_per_mistake(ASSIGNMENT)[0]]
@@ -31,14 +33,14 @@ pytestmark = pytest.mark.skipif(bool(sandbox.check()) and not os.environ.get("MD
                                 reason="no sandbox here: " + "; ".join(sandbox.check()))
 
 
-def submit_files(course: pipeline.CourseDir, entry: hostile.Hostile) -> None:
+def submit_files(course: pipeline.Course, entry: hostile.Hostile) -> None:
     folder = course.root / "submitted" / entry.student / ASSIGNMENT
     folder.mkdir(parents=True)
     for name, data in hostile.files(entry).items():
         (folder / name).write_bytes(data)
 
 
-def new_course(root, gradebook_url=None) -> pipeline.CourseDir:
+def new_course(root, gradebook_url=None) -> pipeline.Course:
     course = pipeline.make_course(root, [ASSIGNMENT], gradebook_url=gradebook_url)
     release_dir = pipeline.generate_release(course, ASSIGNMENT)
     for student in ORDINARY:
@@ -96,7 +98,7 @@ def attacked(request, reference, tmp_path_factory):
     course = new_course(tmp_path_factory.mktemp("attacked") / "course", url)
     listener = Listener()
     attacks = hostile.sandbox_attacks(str(course.root), "perfect", db_url=url or POSTGRES,
-                                      catalog=str(paths.MISCONCEPTIONS / f"{ASSIGNMENT}.toml"),
+                                      catalog=str(paths.INSTRUCTOR / ASSIGNMENT / paths.MISTAKES),
                                       port=listener.port)
     if url:
         attacks = [entry for entry in attacks if entry.id in DATABASE_ATTACKS]
@@ -173,7 +175,7 @@ def test_links_left_in_the_working_folder_are_never_followed(attacked):
 def test_nothing_secret_reaches_notebooks_or_feedback(attacked):
     course, _, attacks, _, _ = attacked
     secrets = leaks.all_secret_lines(paths.SOURCE / ASSIGNMENT)
-    catalog_lines = {line.strip() for line in (paths.MISCONCEPTIONS / f"{ASSIGNMENT}.toml")
+    catalog_lines = {line.strip() for line in (paths.INSTRUCTOR / ASSIGNMENT / paths.MISTAKES)
                      .read_text().splitlines() if len(line.strip()) > 30}
     for entry in attacks:
         if entry is hostile.LEAKS_HIDDEN_TESTS:     # its autograded notebook is the instructor's
@@ -208,7 +210,7 @@ def test_grading_refuses_without_a_sandbox(tmp_path):
     bare = tmp_path / "bin"
     bare.mkdir()
     os.symlink(sys.executable, bare / "python3")
-    env = {**os.environ, "PATH": str(bare), "MDL_GRADEBOOK_URL": course.db_url}
+    env = {**os.environ, "PATH": str(bare)}
     run = subprocess.run([sys.executable, "-m", "course", "grade", str(course.root),
                           "--workers", "1"], env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 2, run.stdout + run.stderr

@@ -8,7 +8,7 @@ import tomllib
 import pytest
 import yaml
 
-from course import leaks, paths, student_export
+from course.tools import leaks, paths, student_export
 
 ASSIGNMENT = paths.assignments()[0]
 
@@ -24,29 +24,34 @@ def test_export_has_what_students_need(exported):
     for assignment in paths.assignments():
         for notebook in paths.notebooks(paths.RELEASE / assignment):
             assert (exported / "release" / assignment / notebook.name).read_bytes() == notebook.read_bytes()
-    assert sorted(p.name for p in (exported / "course").iterdir()) == sorted(h.name for h in paths.STUDENT_HELPERS)
+    shipped = sorted(p.relative_to(exported).as_posix() for p in (exported / "course").rglob("*")
+                     if p.is_file())
+    assert shipped == [h.relative_to(paths.ROOT).as_posix() for h in paths.student_helpers()]
+    assert "course/datasets/__init__.py" in shipped and "course/checks.py" in shipped
     readme = (exported / "README.md").read_text()
     assert "mybinder.org/v2/gh/example/labs/HEAD?urlpath=lab/tree/release" in readme
     project = tomllib.loads((exported / "pyproject.toml").read_text())["project"]
     main = tomllib.loads((paths.ROOT / "pyproject.toml").read_text())["project"]
-    assert project["dependencies"] == [d for d in main["dependencies"] if not any(
-        d.startswith(name) for name in ("distributed", "psutil", "psycopg"))]
+    assert project["dependencies"] == main["dependencies"]      # no extra: nothing of the grader
     assert "nbgrader==0.9.6" in project["dependencies"]
 
 
 def test_students_install_only_what_the_notebooks_need(exported):
-    """The instructor's grading and test packages stay out of the student environment, and the
-    two environment files still list the same packages."""
+    """The instructor's grading and test packages (pyproject extras) stay out of the student
+    environment, and the two environment files still list the same packages."""
     environment = yaml.safe_load((exported / "environment.yml").read_text())["dependencies"]
     names = {student_export.package_name(d) for d in environment if isinstance(d, str)}
-    assert not names & student_export.INSTRUCTOR_ONLY, names
+    extras = tomllib.loads((paths.ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    instructor_only = {student_export.package_name(d) for group in extras.values() for d in group}
+    assert {"distributed", "psycopg", "pytest"} <= instructor_only
+    assert not names & instructor_only, names
     project = tomllib.loads((exported / "pyproject.toml").read_text())["project"]
     assert {student_export.package_name(d) for d in project["dependencies"]} == \
         names - {"python", "pip"}
 
 
 def test_export_is_clean(exported):
-    assert leaks.scan(exported, paths.SOURCE, paths.STUDENT_HELPERS) == []
+    assert leaks.scan(exported, paths.SOURCE, paths.student_helpers()) == []
 
 
 def _plant_source_notebook(tree):
@@ -58,11 +63,11 @@ def _plant_gradebook(tree):
 
 
 def _plant_catalog(tree):
-    shutil.copy2(paths.MISCONCEPTIONS / f"{ASSIGNMENT}.toml", tree / "notes.txt")
+    shutil.copy2(paths.INSTRUCTOR / ASSIGNMENT / paths.MISTAKES, tree / "notes.txt")
 
 
 def _a_secret(kind):
-    secrets = leaks.all_secret_lines(paths.SOURCE, paths.STUDENT_HELPERS)
+    secrets = leaks.all_secret_lines(paths.SOURCE, paths.student_helpers())
     return sorted(line for line, origin in secrets.items() if origin.startswith(kind))[0]
 
 
@@ -99,7 +104,7 @@ def test_scan_catches_planted_leaks(exported, tmp_path, plant, finding):
     tree = tmp_path / "tree"
     shutil.copytree(exported, tree)
     plant(tree)
-    findings = leaks.scan(tree, paths.SOURCE, paths.STUDENT_HELPERS)
+    findings = leaks.scan(tree, paths.SOURCE, paths.student_helpers())
     assert any(finding in f for f in findings), findings
 
 

@@ -1,9 +1,9 @@
-"""Launch one grading kernel, confined: ``python -m course.sandbox --forkserver SOCKET ... -- CMD``.
+"""Launch one grading kernel, confined: ``python -m course.grader.sandbox --forkserver SOCKET ... -- CMD``.
 
 Student code runs only in the kernel, so only the kernel is confined; the grader's own steps
 (reading the gradebook, restoring test cells, saving grades) stay outside. This launcher is the
 process jupyter_client starts and watches for a kernel. It asks the worker's fork server
-(``course.forkserver``) for a kernel, which is forked from an interpreter that has already
+(``course.grader.forkserver``) for a kernel, which is forked from an interpreter that has already
 imported the course's libraries, and which confines itself before any student code runs:
 
 * rlimits: address space (a huge allocation raises MemoryError), CPU time (a busy loop that
@@ -237,7 +237,7 @@ def die_with_parent() -> None:
 def main(argv: list[str] | None = None) -> None:
     from . import forkserver
 
-    parser = argparse.ArgumentParser(prog="python -m course.sandbox")
+    parser = argparse.ArgumentParser(prog="python -m course.grader.sandbox")
     parser.add_argument("--forkserver", required=True, help="socket of the worker's fork server")
     parser.add_argument("--memory-mb", type=int, required=True)
     parser.add_argument("--cpu-seconds", type=int, required=True)

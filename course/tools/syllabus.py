@@ -2,12 +2,17 @@
 
 ``EXAM_ITEMS`` are the 37 items of Domain 2 (MLA-C01), in the study guide's order. ``PLAN`` says
 which items each of the 17 assignments must teach. ``GRADED`` says, for every assignment that
-exists in source/, which graded cells (test-cell grade ids) test each item; a test proves that
-every id in it exists, so `course coverage` reports what is really graded, not what is planned.
+exists in source/, which graded cells (test-cell grade ids) test each item; it is assembled from
+each assignment's ``instructor/<assignment>/exam.toml``, and a test proves that every id in it
+exists, so `course coverage` reports what is really graded, not what is planned.
 """
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
+
+from . import paths
 
 EXAM_ITEMS: dict[str, str] = {
     "T1.K1": "capabilities and uses of ML algorithms for business problems",
@@ -76,53 +81,18 @@ PLAN: tuple[Planned, ...] = (
     Planned("17-capstone-broken-lab", ()),
 )
 
-# assignment → exam item → grade ids of the test cells that grade it (only assignments that exist)
-GRADED: dict[str, dict[str, tuple[str, ...]]] = {
-    "12-classification-metrics": {
-        "T3.K1": ("test_confusion_matrix_from_scratch", "test_plot_confusion_heatmap",
-                  "test_precision_recall_f1", "test_roc_points", "test_auc_trapezoid"),
-        "T3.S1": ("test_f1_average", "test_majority_baseline_accuracy", "test_total_cost",
-                  "test_best_threshold", "test_average_precision", "test_mean_average_precision",
-                  "test_ndcg_at_k", "test_q1_medical_screening", "test_q2_spam_filter",
-                  "test_q3_accuracy_paradox", "test_q4_threshold_independent",
-                  "test_q5_ranking_metric", "test_q6_macro_vs_micro"),
-    },
-    "13-regression-metrics-and-baselines": {
-        "T3.K1": ("test_rmse", "test_mae", "test_r_squared", "test_pick_model",
-                  "test_plot_regression_diagnostics", "test_q1_delivery_sla", "test_q2_negative_r2",
-                  "test_q5_outlier_labels"),
-        "T3.K2": ("test_baseline_predictions", "test_fit_stump", "test_beats_baseline",
-                  "test_q3_baseline_context", "test_q4_split_vs_cv", "test_q6_simple_model_wins"),
-    },
-    "14-fit-diagnosis-and-convergence": {
-        "T3.K3": ("test_learning_curve_mse", "test_diagnose_fit", "test_remedy_for",
-                  "test_q1_train_low_validation_high", "test_q5_both_errors_high"),
-        "T3.K5": ("test_train_linear_gd", "test_plot_loss_histories", "test_classify_loss_history",
-                  "test_clip_by_global_norm", "test_q3_loss_flat_from_start",
-                  "test_q4_loss_oscillates"),
-        "T3.S6": ("test_vanishing_gradient_rule", "test_exploding_tensor_rule",
-                  "test_loss_not_decreasing_rule", "test_overfit_rule", "test_dead_relu_rule",
-                  "test_q2_loss_becomes_nan", "test_q6_attach_debugger_rule"),
-    },
-    "15-bias-and-explainability": {
-        "T3.K4": ("test_pretraining_bias", "test_label_distribution_metrics",
-                  "test_q1_label_imbalance", "test_q4_default_baseline"),
-        "T3.S1": ("test_cddl", "test_posttraining_bias", "test_suspicious_feature",
-                  "test_validation_auc", "test_q2_disparate_impact", "test_q5_leaked_feature"),
-        "T3.S5": ("test_shapley_values", "test_interventional_value", "test_tree_path_value",
-                  "test_global_shap_importance", "test_plot_global_importance",
-                  "test_partial_dependence_by_hand", "test_q3_shap_vs_pdp"),
-    },
-    "16-experiments-shadow-and-tradeoffs": {
-        "T3.S2": ("test_pareto_front", "test_choose_under_budget", "test_q4_budget_choice",
-                  "test_q5_spot_checkpoints"),
-        "T3.S3": ("test_data_checksum", "test_run_experiment", "test_diff_run_records",
-                  "test_q1_reproduce_run"),
-        "T3.S4": ("test_variant_summary", "test_plot_latency", "test_labelled_pairs",
-                  "test_paired_bootstrap_ci", "test_shadow_decision", "test_q2_shadow_users",
-                  "test_q3_ci_contains_zero"),
-    },
-}
+def graded(folder: Path = paths.INSTRUCTOR) -> dict[str, dict[str, tuple[str, ...]]]:
+    """assignment → exam item → grade ids of the test cells that grade it, read from every
+    assignment's ``instructor/<assignment>/exam.toml`` (only assignments that exist)."""
+    found = {}
+    for exam in sorted(folder.glob(f"*/{paths.EXAM_MAP}")):
+        with exam.open("rb") as handle:
+            items = tomllib.load(handle).get("graded", {})
+        found[exam.parent.name] = {item: tuple(ids) for item, ids in items.items()}
+    return found
+
+
+GRADED = graded()
 
 
 def coverage() -> dict[str, list[tuple[str, str]]]:

@@ -1,10 +1,10 @@
-"""Start grading kernels warm: a fork server per grading worker (``python -m course.forkserver``).
+"""Start grading kernels warm: a fork server per grading worker (``python -m course.grader.forkserver``).
 
 A kernel started cold spends most of its CPU time importing ipykernel, numpy, pandas,
 scikit-learn and matplotlib before its first cell runs, and a submission starts one kernel per
 notebook. So each grading worker keeps a *fork server*, a process that imports those once
 (``PRELOAD``) and forks a copy of itself for every kernel. Before any student code runs, the copy
-confines itself as tightly as a cold kernel would be (``course.sandbox``):
+confines itself as tightly as a cold kernel would be (``course.grader.sandbox``):
 
 * with the sandbox, it joins the kernel's CPU cgroup and the namespaces of a bubblewrap sandbox
   that the kernel's launcher has just made for this kernel alone (mounts, PID, network, IPC,
@@ -95,7 +95,7 @@ def _start_server() -> tuple[subprocess.Popen, str]:
     for cache in font_cache_folder().glob("fontlist-*.json"):     # else built once, in there
         shutil.copy(cache, os.path.join(folder, "matplotlib", cache.name))
     with open(os.path.join(folder, "server.log"), "ab") as log:
-        process = subprocess.Popen([sys.executable, "-m", "course.forkserver", path],
+        process = subprocess.Popen([sys.executable, "-m", "course.grader.forkserver", path],
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
                                    cwd=folder, env=server_environment(folder))
     ready = process.stdout.readline()

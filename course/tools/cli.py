@@ -113,8 +113,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"note: the Binder badge points at {PLACEHOLDER_REPOSITORY}; pass --repository owner/name")
         return 0
     if args.command == "grade":
-        from .grading import SandboxUnavailable, grade_class, summary
-        from .worker import Limits
+        from ..grader.coordinator import SandboxUnavailable, grade_class, summary
+        from ..grader.worker import Limits
         limits = Limits(budget=args.budget, cell_timeout=args.cell_timeout,
                         memory_mb=args.memory_mb, disk_mb=args.disk_mb,
                         max_files=args.max_files, cpus=args.cpus)

@@ -4,12 +4,12 @@ A worker gets everything it needs in one picklable ``Job`` (the submission's fil
 ``nbgrader_config.py``, and a small SQLite gradebook holding only the assignment's cells) and
 sends back an ``Outcome``: the autograded folder and the grades nbgrader saved. It shares no files
 and no database with the course, so the same function runs in a local process pool or on a Dask
-cluster of many machines; only the coordinator writes to the real gradebook (``course.grading``).
+cluster of many machines; only the coordinator writes to the real gradebook (``course.grader.coordinator``).
 
 Inside, the worker runs nbgrader's own ``autograde`` in a throw-away course directory, with
 nbgrader's preprocessors in nbgrader's order, ``Execute`` replaced by
-``course.execute.BudgetedExecute``, whose kernels come warm from this worker's fork server
-(``course.forkserver``).
+``course.grader.execute.BudgetedExecute``, whose kernels come warm from this worker's fork server
+(``course.grader.forkserver``).
 """
 from __future__ import annotations
 
@@ -23,15 +23,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nbgrader.api import Base, Gradebook
-from sqlalchemy import create_engine, text
-
-from . import checks, forkserver
-from .layout import CONFIG_NAME, Layout, load_config
+from .. import checks
+from . import forkserver, gradebook
+from .layout import CONFIG_NAME, Course, load_config
 
 EXECUTE_NAMES = {"nbgrader.preprocessors.Execute", "nbgrader.preprocessors.execute.Execute"}
-BUDGETED_EXECUTE = "course.execute.BudgetedExecute"
-SCORE_BY_COMPLETION = "course.scoring.ScoreByCompletion"
+BUDGETED_EXECUTE = "course.grader.execute.BudgetedExecute"
+SCORE_BY_COMPLETION = "course.grader.scoring.ScoreByCompletion"
 
 
 @dataclass(frozen=True)
@@ -41,7 +39,7 @@ class Limits:
     budget: float = 300.0          # wall seconds for a whole notebook
     cell_timeout: int | None = None  # seconds for one cell (None: Execute.timeout of the config)
     memory_mb: int = 2048          # kernel address space
-    sandbox: str = "bwrap"         # course.sandbox mode: "bwrap", or "none" (limits only)
+    sandbox: str = "bwrap"         # course.grader.sandbox mode: "bwrap", or "none" (limits only)
     max_processes: int = 64        # processes and threads of one kernel (root graders only)
     disk_mb: int = 256             # working folder and /tmp of one kernel, each (sandbox only)
     max_files: int = 10_000        # files and folders in each of them (sandbox only)
@@ -72,7 +70,7 @@ class Outcome:
     assignment: str
     student: str
     files: dict[str, bytes]          # the autograded folder (executed notebooks, timestamp)
-    grades: dict | None              # what nbgrader saved: see saved_grades()
+    grades: dict | None              # what nbgrader saved: gradebook.saved_grades()
     ok: bool
     log: str
     seconds: float
@@ -93,7 +91,7 @@ def ensure_tools_on_path() -> None:
 def worker_preprocessors(config) -> list:
     """The autograde preprocessors of the course's config, nbgrader's own when it sets none,
     with nbgrader's Execute replaced by the budgeted, sandboxed one; the scoring rule of
-    ``course.scoring`` is added before SaveAutoGrades if the config lacks it."""
+    ``course.grader.scoring`` is added before SaveAutoGrades if the config lacks it."""
     from nbgrader.converters import Autograde
     from nbgrader.preprocessors import Execute
 
@@ -151,16 +149,13 @@ def grade(job: Job) -> Outcome:
         config = load_config(root)
         config.CourseDirectory.root = str(root)
         config.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}"
-        paths = Layout(config, root)          # the course's folder names, in the job's root
+        paths = Course(root, config)          # the course's folder names, in the job's root
         write_files(paths.submitted(job.student, job.assignment), job.files)
         write_files(paths.source(job.assignment), job.support)
         if job.extension:           # nbgrader's late-penalty step reads it from the gradebook
-            with Gradebook(config.CourseDirectory.db_url,
-                           config.CourseDirectory.course_id) as gradebook:
-                gradebook.update_or_create_student(job.student)
-                gradebook.update_or_create_submission(job.assignment, job.student)
-                gradebook.grant_extension(job.assignment, job.student,
-                                          minutes=job.extension / 60)
+            gradebook.grant_extension(config.CourseDirectory.db_url,
+                                      config.CourseDirectory.course_id, job.assignment,
+                                      job.student, job.extension)
         config.Autograde.autograde_preprocessors = worker_preprocessors(config)
         if job.limits.cell_timeout:
             config.Execute.timeout = job.limits.cell_timeout
@@ -188,8 +183,8 @@ def grade(job: Job) -> Outcome:
             result = api.autograde(job.assignment, job.student, force=True, create=True)
         files = collect_files(paths.autograded(job.student, job.assignment))
         ok = bool(result.get("success"))
-        grades = saved_grades(config.CourseDirectory.db_url, job.assignment, job.student) \
-            if ok else None
+        grades = gradebook.saved_grades(config.CourseDirectory.db_url, job.assignment,
+                                        job.student) if ok else None
         return Outcome(job.assignment, job.student, files, grades, ok, result.get("log", ""),
                        time.monotonic() - started, result.get("error", "") or "")
     finally:
@@ -214,59 +209,3 @@ def setenv(name: str, value: str | None):
             os.environ[name] = before
 
 
-def saved_grades(db_url: str, assignment: str, student: str) -> dict:
-    """What nbgrader's autograde saved for one submission, as plain data."""
-    with Gradebook(db_url) as gradebook:
-        submission = gradebook.find_submission(assignment, student)
-        return {"timestamp": submission.timestamp, "notebooks": {
-            notebook.name: {
-                "late_submission_penalty": notebook.late_submission_penalty,
-                "auto_scores": {g.name: g.auto_score for g in notebook.grades},
-                "auto_comments": {c.name: c.auto_comment for c in notebook.comments},
-            } for notebook in submission.notebooks}}
-
-
-def empty_gradebook(path: Path, version: str) -> None:
-    """An empty SQLite gradebook at schema ``version``, made as nbgrader makes one, without the
-    ``alembic`` subprocess (seconds) nbgrader starts only to learn that version."""
-    engine = create_engine(f"sqlite:///{path}")
-    try:
-        Base.metadata.create_all(engine)
-        with engine.begin() as connection:
-            connection.execute(text("CREATE TABLE alembic_version "
-                                    "(version_num VARCHAR(32) NOT NULL)"))
-            connection.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": version})
-    finally:
-        engine.dispose()
-
-
-def assignment_gradebook(db_url: str, course_id: str, assignment: str, folder: Path) -> bytes:
-    """A SQLite gradebook holding only ``assignment`` and its cells, copied from the course's
-    gradebook (SQLite or any other SQLAlchemy URL) through nbgrader's Gradebook API."""
-    path = folder / f"template-{assignment}.db"
-    path.unlink(missing_ok=True)
-    with Gradebook(db_url, course_id) as source:
-        empty_gradebook(path, source.db.execute(
-            text("SELECT version_num FROM alembic_version")).scalar())
-        with Gradebook(f"sqlite:///{path}", course_id) as copy:
-            # a throw-away file: no fsync after each of the API's many small commits
-            copy.db.execute(text("PRAGMA synchronous=OFF"))
-            found = source.find_assignment(assignment)
-            copy.update_or_create_assignment(assignment, duedate=found.duedate)
-            for notebook in found.notebooks:
-                copy.update_or_create_notebook(notebook.name, assignment)
-                for cell in notebook.grade_cells:
-                    copy.update_or_create_grade_cell(cell.name, notebook.name, assignment,
-                                                     max_score=cell.max_score,
-                                                     cell_type=cell.cell_type)
-                for cell in notebook.task_cells:
-                    copy.update_or_create_task_cell(cell.name, notebook.name, assignment,
-                                                    max_score=cell.max_score,
-                                                    cell_type=cell.cell_type)
-                for cell in notebook.solution_cells:
-                    copy.update_or_create_solution_cell(cell.name, notebook.name, assignment)
-                for cell in notebook.source_cells:
-                    copy.update_or_create_source_cell(cell.name, notebook.name, assignment,
-                                                      cell_type=cell.cell_type, locked=cell.locked,
-                                                      source=cell.source, checksum=cell.checksum)
-    return path.read_bytes()

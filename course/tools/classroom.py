@@ -10,8 +10,8 @@ from pathlib import Path
 
 import nbformat
 
-from . import misconceptions
-from .misconceptions import Mistake
+from . import catalog
+from .catalog import Mistake
 
 
 @dataclass(frozen=True)
@@ -32,17 +32,17 @@ def blank() -> Student:
 
 def one_per_mistake(assignment: str) -> list[Student]:
     """One student per catalog entry: proves each mistake on its own."""
-    return [Student(m.student, (m,), description=m.why) for m in misconceptions.load(assignment)]
+    return [Student(m.student, (m,), description=m.why) for m in catalog.load(assignment)]
 
 
 def mixed(assignment: str, size: int, per_student: int = 3, seed: int = 0) -> list[Student]:
     """``size`` students, each making ``per_student`` catalog mistakes in different cells."""
-    catalog = misconceptions.load(assignment)
+    mistakes = catalog.load(assignment)
     rng = random.Random(seed)
     students = []
     for number in range(1, size + 1):
         chosen: list[Mistake] = []
-        for mistake in rng.sample(catalog, len(catalog)):
+        for mistake in rng.sample(mistakes, len(mistakes)):
             if len(chosen) < per_student and mistake.cell not in {m.cell for m in chosen}:
                 chosen.append(mistake)
         students.append(Student(f"student-{number:02d}", tuple(chosen),
@@ -53,7 +53,7 @@ def mixed(assignment: str, size: int, per_student: int = 3, seed: int = 0) -> li
 def submission(student: Student, release_dir: Path, source_dir: Path
                ) -> dict[str, nbformat.NotebookNode]:
     """The notebooks ``student`` hands in for the assignment in ``release_dir``."""
-    release = misconceptions.read_notebooks(release_dir)
+    release = catalog.read_notebooks(release_dir)
     if student.blank:
         return release
-    return misconceptions.answered(release, misconceptions.read_notebooks(source_dir), student.mistakes)
+    return catalog.answered(release, catalog.read_notebooks(source_dir), student.mistakes)

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import nbformat
 
-from . import cells, classroom, paths
+from course.grader import cells
+from course.tools import classroom, paths
 
 ASSIGNMENT = "12-classification-metrics"
 NOTEBOOK = "classification-metrics.ipynb"

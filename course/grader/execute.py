@@ -1,7 +1,7 @@
 """How a submission's notebook is executed during class grading.
 
 Two small extensions of nbgrader's own ``Execute`` preprocessor, selected from the grading
-command's configuration (``course.grading``), never from ``nbgrader_config.py``, so plain
+command's configuration (``course.grader.coordinator``), never from ``nbgrader_config.py``, so plain
 ``nbgrader autograde`` behaves exactly as upstream:
 
 * ``BudgetedExecute`` runs the kernel in a private copy of the notebook's folder (``workdir``), so
@@ -11,8 +11,8 @@ command's configuration (``course.grading``), never from ``nbgrader_config.py``,
   survives a kernel that dies or stops answering: the cell responsible gets an error output, the
   kernel is restarted, the cells before it are replayed to rebuild the state, and grading goes
   on, so later exercises still earn their points. After each test cell it runs the tamper probe
-  of ``course.integrity``.
-* ``LimitedKernelManager`` starts the kernel through ``python -m course.sandbox``, which gets
+  of ``course.grader.integrity``.
+* ``LimitedKernelManager`` starts the kernel through ``python -m course.grader.sandbox``, which gets
   it from the worker's fork server, capped in memory, CPU time and file size with rlimits and,
   with ``sandbox="bwrap"``, confined, with capped disk and CPU share (see those modules); such a
   kernel is interrupted by message, since a signal would reach the launcher. Once the kernel is
@@ -35,7 +35,8 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Float, Integer, Unicode
 
-from . import cells, checks, integrity, sandbox, worker
+from .. import checks
+from . import cells, integrity, sandbox, worker
 
 # Names of the error outputs this module writes: the grading report looks for them.
 KERNEL_DIED = "KernelDied"
@@ -61,7 +62,7 @@ class LimitedKernelManager(AsyncKernelManager):
                                "caches. Required with bwrap, whose kernel has no network."
                       ).tag(config=True)
     forkserver = Unicode("", help="Socket of the worker's kernel fork server "
-                                  "(course.forkserver.ensure_server)").tag(config=True)
+                                  "(course.grader.forkserver.ensure_server)").tag(config=True)
     disk_mb = Integer(256, help="Size of the kernel's working folder and of its /tmp (MiB, "
                                 "bwrap).").tag(config=True)
     max_files = Integer(10_000, help="Files and folders in each of them (bwrap)."
@@ -81,7 +82,7 @@ class LimitedKernelManager(AsyncKernelManager):
 
     def format_kernel_cmd(self, extra_arguments=None):
         command = super().format_kernel_cmd(extra_arguments)
-        launcher = [sys.executable, "-m", "course.sandbox", "--forkserver", self.forkserver,
+        launcher = [sys.executable, "-m", "course.grader.sandbox", "--forkserver", self.forkserver,
                     "--memory-mb", str(self.memory_mb), "--cpu-seconds", str(self.cpu_seconds),
                     "--max-processes", str(self.max_processes), "--sandbox", self.sandbox,
                     "--disk-mb", str(self.disk_mb), "--max-files", str(self.max_files),

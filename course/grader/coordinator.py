@@ -3,11 +3,11 @@
 Upstream ``nbgrader autograde`` grades one submission after another in one process; one bad
 submission can stop the batch, a runaway one can stall it, and nothing shows progress. Here:
 
-1. every submission is checked and, where safe, repaired (``course.repair``); the repaired copy
+1. every submission is checked and, where safe, repaired (``course.grader.repair``); the repaired copy
    is what gets graded, the student's own files are left as they were;
-2. workers execute the submissions side by side (``course.worker``; a Dask cluster: local
+2. workers execute the submissions side by side (``course.grader.worker``; a Dask cluster: local
    processes by default, or an existing scheduler for many machines), each kernel with its own
-   time budget and memory limit (``course.execute``);
+   time budget and memory limit (``course.grader.execute``);
 3. as each result arrives, this process alone copies the grades nbgrader saved in the worker's
    private gradebook into the course's gradebook (one transaction per submission), so it ends
    exactly as a sequential run would leave it, whatever the number of workers or the order;
@@ -32,11 +32,10 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import nbformat
-from nbgrader.api import Gradebook, MissingEntry
+from . import cells, execute, gradebook, integrity, repair, sandbox, worker
+from .gradebook import MissingEntry
+from .layout import Course
 
-from . import cells, execute, integrity, layout, repair, sandbox, worker
-
-STATE = "grading"              # working folder in the course root (nbgrader skips hidden ones)
 REPORT = "report.json"
 # Error names in executed outputs, and what they mean for the report.
 REASONS = {
@@ -75,31 +74,6 @@ class Line:
     status: str = "graded"          # graded | skipped (unchanged) | error
 
 
-class Course:
-    """A course directory as the grading command sees it: folders and gradebook as its
-    ``nbgrader_config.py`` sets them (``course.layout``)."""
-
-    def __init__(self, root: Path):
-        self.root = root.resolve()
-        self.config_text = (self.root / layout.CONFIG_NAME).read_text()
-        self.config = layout.load_config(self.root)
-        self.layout = layout.Layout(self.config, self.root)
-        self.db_url = self.layout.db_url
-        self.course_id = self.layout.course_id
-        self.state = self.root / STATE
-
-    def submissions(self, assignments: list[str] | None, students: list[str] | None
-                    ) -> list[tuple[str, str]]:
-        return [(assignment, student) for assignment, student in self.layout.submissions()
-                if (not assignments or assignment in assignments)
-                and (not students or student in students)]
-
-    def support_files(self, assignment: str) -> dict[str, bytes]:
-        source = self.layout.source(assignment)
-        return {p.relative_to(source).as_posix(): p.read_bytes() for p in sorted(source.rglob("*"))
-                if p.is_file() and p.suffix != ".ipynb" and ".ipynb_checkpoints" not in p.parts}
-
-
 def files_digest(files: dict[str, bytes]) -> str:
     """Identifies a submission's files: names and contents."""
     h = hashlib.sha256()
@@ -118,9 +92,11 @@ def digest(files: dict[str, bytes], limits: worker.Limits, extension: float | No
 
 
 def code_digest() -> str:
-    """The version of the grading code: every module of the course package."""
-    package = Path(__file__).parent
-    return files_digest({p.name: p.read_bytes() for p in sorted(package.glob("*.py"))})
+    """The version of the grading code: the grading engine and the helpers tests call (every
+    module of the course package but the instructor's tools)."""
+    package = Path(__file__).resolve().parents[1]
+    return files_digest({p.relative_to(package).as_posix(): p.read_bytes()
+                         for p in sorted(package.rglob("*.py")) if "tools" not in p.parts})
 
 
 def reasons_in(notebook: nbformat.NotebookNode) -> dict[str, str]:
@@ -139,18 +115,16 @@ def score_line(course: Course, line: Line, executed: dict[str, nbformat.Notebook
     why = {}
     for notebook in executed.values():
         why.update(reasons_in(notebook))
-    with Gradebook(course.db_url, course.course_id) as gradebook:
-        try:
-            submission = gradebook.find_submission(line.assignment, line.student)
-        except MissingEntry:
-            line.status = "error"
-            line.notes.append("no grades in the gradebook")
-            return
-        line.score, line.max_score = float(submission.score), float(submission.max_score)
-        for notebook in submission.notebooks:
-            for grade in notebook.grades:
-                if float(grade.score or 0) < float(grade.max_score):
-                    line.failed_cells[grade.name] = why.get(grade.name, "wrong answer")
+    found = gradebook.submission_scores(course.db_url, course.course_id, line.assignment,
+                                        line.student)
+    if found is None:
+        line.status = "error"
+        line.notes.append("no grades in the gradebook")
+        return
+    line.score, line.max_score, graded = found
+    for cell in graded:
+        if cell.score < cell.max_score:
+            line.failed_cells[cell.grade_id] = why.get(cell.grade_id, "wrong answer")
     for known in dict.fromkeys([*REASONS.values(), DISK_FULL]):
         cells = [cell for cell, why_cell in why.items() if why_cell == known]
         if cells:
@@ -243,36 +217,24 @@ class Staging:
         files of source/, ``nbgrader_config.py`` and the grading code. Regenerating the
         assignment after fixing a test changes it, so its submissions are graded again."""
         if assignment not in self.assignments:
-            with Gradebook(self.course.db_url, self.course.course_id) as gradebook:
-                found = gradebook.find_assignment(assignment)
-                cells = sorted([notebook.name,
-                                sorted([c.name, c.max_score, c.cell_type]
-                                       for c in notebook.grade_cells),
-                                sorted([c.name, c.cell_type, c.locked, c.checksum, c.source]
-                                       for c in notebook.source_cells)]
-                               for notebook in found.notebooks)
-                due = str(found.duedate)
             self.assignments[assignment] = hashlib.sha256(json.dumps([
-                cells, due, files_digest(self.course.support_files(assignment)),
+                gradebook.assignment_fingerprint(self.course.db_url, self.course.course_id,
+                                                 assignment),
+                files_digest(self.course.support_files(assignment)),
                 self.course.config_text, self.code]).encode()).hexdigest()
         return self.assignments[assignment]
 
     def extension(self, assignment: str, student: str) -> float | None:
         """Seconds of extension the instructor granted (``nbgrader`` late-submission rules)."""
         if assignment not in self.extensions:
-            with Gradebook(self.course.db_url, self.course.course_id) as gradebook:
-                try:
-                    submissions = gradebook.assignment_submissions(assignment)
-                except MissingEntry:        # not released: grading it fails with that reason
-                    submissions = []
-                self.extensions[assignment] = {s.student.id: s.extension.total_seconds()
-                                               for s in submissions if s.extension}
+            self.extensions[assignment] = gradebook.extensions(
+                self.course.db_url, self.course.course_id, assignment)
         return self.extensions[assignment].get(student)
 
     def job(self, assignment: str, student: str, files: dict[str, bytes],
             limits: worker.Limits, key: str, seed: int | None, submission: str) -> worker.Job:
         if assignment not in self.templates:
-            self.templates[assignment] = worker.assignment_gradebook(
+            self.templates[assignment] = gradebook.template(
                 self.course.db_url, self.course.course_id, assignment, self.course.state)
             self.support[assignment] = self.course.support_files(assignment)
         return worker.Job(assignment, student, files, self.support[assignment],
@@ -285,8 +247,8 @@ def stage(staging: Staging, line: Line, limits: worker.Limits, force: bool) -> w
     """Check and repair one submission; the job that grades it, or None when there is nothing
     to run (unchanged since its last import, or no notebook at all)."""
     course, assignment, student = staging.course, line.assignment, line.student
-    fixed = repair.repair_submission(course.layout.submitted(student, assignment),
-                                     course.layout.release(assignment))
+    fixed = repair.repair_submission(course.submitted(student, assignment),
+                                     course.release(assignment))
     line.notes.extend(fixed.notes)
     for name, data in fixed.files.items():
         if name.endswith(".ipynb") and "/" not in name:
@@ -414,26 +376,13 @@ def save_outcome(course: Course, outcome: worker.Outcome, line: Line) -> None:
         line.status = "error"
         line.notes.append(f"could not be graded: {failure_cause(outcome)}")
         return
-    folder = course.layout.autograded(outcome.student, outcome.assignment)
+    folder = course.autograded(outcome.student, outcome.assignment)
     shutil.rmtree(folder, ignore_errors=True)
     worker.write_files(folder, outcome.files)
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        with Gradebook(course.db_url, course.course_id) as gradebook:
-            gradebook.update_or_create_student(outcome.student)
-            submission = gradebook.update_or_create_submission(
-                outcome.assignment, outcome.student, timestamp=outcome.grades["timestamp"])
-            for notebook in submission.notebooks:
-                saved = outcome.grades["notebooks"][notebook.name]
-                notebook.late_submission_penalty = saved["late_submission_penalty"]
-                for grade in notebook.grades:
-                    grade.auto_score = saved["auto_scores"][grade.name]
-                    # as nbgrader's SaveAutoGrades: a manual score, or none at all, needs review
-                    grade.needs_manual_grade = (grade.manual_score is not None
-                                                or grade.auto_score is None)
-                for comment in notebook.comments:
-                    comment.auto_comment = saved["auto_comments"][comment.name]
-            gradebook.db.commit()
+        gradebook.save_grades(course.db_url, course.course_id, outcome.assignment,
+                              outcome.student, outcome.grades)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     executed = {name: nbformat.reads(data.decode(), as_version=4)
@@ -468,13 +417,7 @@ def describe(error: BaseException) -> str:
 
 def score_missing(course: Course, line: Line) -> None:
     """No notebook can be graded: zero for every cell, as nbgrader scores a missing notebook."""
-    with Gradebook(course.db_url, course.course_id) as gradebook:
-        gradebook.update_or_create_student(line.student)
-        submission = gradebook.update_or_create_submission(line.assignment, line.student)
-        for notebook in submission.notebooks:
-            for grade in notebook.grades:
-                grade.auto_score, grade.needs_manual_grade = 0, False
-        gradebook.db.commit()
+    gradebook.zero_grades(course.db_url, course.course_id, line.assignment, line.student)
     score_line(course, line, {})
 
 

@@ -12,9 +12,12 @@ from pathlib import Path
 
 import nbformat
 
-from .cells import MARKERS, REGIONS
+from ..grader.cells import MARKERS, REGIONS
+from . import paths
 
-INSTRUCTOR_FOLDERS = {"source", "submitted", "autograded", "feedback", "misconceptions", "tests"}
+INSTRUCTOR_FOLDERS = {"source", "submitted", "autograded", "feedback", "instructor", "tests"}
+# the instructor's tools and the grading engine: students get the helpers of course/ only
+INSTRUCTOR_PACKAGES = {f"course/{name}" for name in paths.INSTRUCTOR_PACKAGES}
 INSTRUCTOR_FILES = {"nbgrader_config.py", "grades.csv", "nbgrader.log"}
 DATABASE_SUFFIXES = {".db", ".sqlite", ".sqlite3", ".db-journal", ".db-wal"}
 
@@ -128,7 +131,7 @@ def scan(tree: Path, source: Path, published: Iterable[Path] = ()) -> list[str]:
     for path in sorted(tree.rglob("*")):
         relative = path.relative_to(tree).as_posix()
         if path.is_dir():
-            if path.name in INSTRUCTOR_FOLDERS:
+            if path.name in INSTRUCTOR_FOLDERS or relative in INSTRUCTOR_PACKAGES:
                 findings.append(f"{relative}/: instructor-only folder")
             continue
         if path.name in INSTRUCTOR_FILES or path.name.startswith("gradebook"):

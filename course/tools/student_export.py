@@ -11,8 +11,7 @@ from pathlib import Path
 from . import leaks, paths
 
 COPIED_FILES = ("postBuild",)
-# Packages only the instructor needs (class grading, the test suite): students install less.
-INSTRUCTOR_ONLY = frozenset({"distributed", "psutil", "psycopg", "pytest", "nbval", "pyyaml"})
+EXTRAS = re.compile(r"\[[^\]]*\]")
 MARKER = ".model-development-labs-student"
 PLACEHOLDER_REPOSITORY = "YOUR-ORG/model-development-labs-student"
 
@@ -34,15 +33,16 @@ def export(dest: Path, repository: str = PLACEHOLDER_REPOSITORY,
     for assignment in chosen:
         shutil.copytree(paths.RELEASE / assignment, dest / "release" / assignment,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-    (dest / "course").mkdir()
-    for helper in paths.STUDENT_HELPERS:
-        shutil.copy2(helper, dest / "course" / helper.name)
+    for helper in paths.student_helpers():
+        target = dest / helper.relative_to(paths.ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(helper, target)
     for name in COPIED_FILES:
         shutil.copy2(paths.ROOT / name, dest / name)
     (dest / "environment.yml").write_text(_environment())
     (dest / "pyproject.toml").write_text(_pyproject())
     (dest / "README.md").write_text(_readme(repository, chosen))
-    findings = leaks.scan(dest, paths.SOURCE, paths.STUDENT_HELPERS)
+    findings = leaks.scan(dest, paths.SOURCE, paths.student_helpers())
     if findings:
         raise LeakFound("the student export holds instructor material:\n  " + "\n  ".join(findings))
     return chosen
@@ -54,20 +54,18 @@ def package_name(requirement: str) -> str:
 
 
 def student_dependencies() -> list[str]:
-    project = tomllib.loads((paths.ROOT / "pyproject.toml").read_text())["project"]
-    return [d for d in project["dependencies"] if package_name(d) not in INSTRUCTOR_ONLY]
+    """The course's own dependencies without any extra: what the notebooks need."""
+    return tomllib.loads((paths.ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
 
 
 def _environment() -> str:
-    """The course's environment.yml without the instructor-only packages and their comments."""
-    kept = ["# Conda / Binder (repo2docker) environment of the student notebooks."]
-    for line in (paths.ROOT / "environment.yml").read_text().splitlines():
-        item = line.strip()
-        if item.startswith("#") or (item.startswith("- ")
-                                    and package_name(item[2:]) in INSTRUCTOR_ONLY):
-            continue
-        kept.append(line)
-    return "\n".join(kept) + "\n"
+    """A conda / Binder environment with exactly the student dependencies."""
+    project = tomllib.loads((paths.ROOT / "pyproject.toml").read_text())["project"]
+    # pip extras (psycopg[binary]) have no conda spelling: conda's package includes them
+    packages = "".join(f"  - {EXTRAS.sub('', d)}\n" for d in student_dependencies())
+    return ("# Conda / Binder (repo2docker) environment of the student notebooks.\n"
+            "name: model-development-labs-student\nchannels:\n  - conda-forge\n"
+            f"dependencies:\n  - python{project['requires-python']}\n{packages}  - pip\n")
 
 
 def _pyproject() -> str:
@@ -85,8 +83,8 @@ requires-python = "{project["requires-python"]}"
 dependencies = [
 {dependencies}]
 
-[tool.setuptools]
-packages = ["course"]
+[tool.setuptools.packages.find]
+include = ["course*"]
 '''
 
 

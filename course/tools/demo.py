@@ -12,7 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import classroom, paths, pipeline, sandbox
+from ..grader import sandbox
+from . import classroom, paths, pipeline
 
 MARKER = ".model-development-labs-demo"  # lets a re-run safely wipe its own scratch directory
 

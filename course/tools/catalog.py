@@ -1,6 +1,6 @@
 """The misconception catalog: realistic wrong answers, one simulated student each.
 
-The catalog lives in misconceptions/<assignment>.toml, outside source/ (every file in source/ is
+The catalog lives in instructor/<assignment>/mistakes.toml, outside source/ (every file in source/ is
 copied to students). The tests grade every mistake to prove that the graders reject it, and the
 demo builds its sample class from the same entries.
 
@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 
 from . import paths
-from .cells import REGIONS, grade_id, is_solution
+from ..grader.cells import REGIONS, grade_id, is_solution
 
 SOLUTION_MARKERS = tuple(f"### {marker}" for marker in REGIONS["solution"])
 
@@ -43,9 +43,9 @@ class Mistake:
         return f"x-{self.id}"
 
 
-def load(assignment: str, folder: Path = paths.MISCONCEPTIONS) -> list[Mistake]:
-    """Read ``folder/<assignment>.toml``; an assignment without a catalog has no mistakes."""
-    path = folder / f"{assignment}.toml"
+def load(assignment: str, folder: Path = paths.INSTRUCTOR) -> list[Mistake]:
+    """Read ``folder/<assignment>/mistakes.toml``; an assignment without one has no mistakes."""
+    path = folder / assignment / paths.MISTAKES
     if not path.exists():
         return []
     with path.open("rb") as handle:
@@ -58,11 +58,11 @@ def load(assignment: str, folder: Path = paths.MISCONCEPTIONS) -> list[Mistake]:
                 replace=tuple((r["old"], r["new"]) for r in entry.get("replace", [])),
                 code=entry.get("code")))
         except KeyError as missing:
-            raise CatalogError(f"{path.name}: mistake {entry.get('id', '?')!r} lacks {missing}") from None
+            raise CatalogError(f"{assignment}/{path.name}: mistake {entry.get('id', '?')!r} lacks {missing}") from None
     ids = [m.id for m in mistakes]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
-        raise CatalogError(f"{path.name}: duplicated mistake ids {duplicates}")
+        raise CatalogError(f"{assignment}/{path.name}: duplicated mistake ids {duplicates}")
     return mistakes
 
 

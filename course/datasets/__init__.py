@@ -1,0 +1,18 @@
+"""Offline, deterministic data sets for the notebooks and the tests, a module per topic.
+
+Everything comes from scikit-learn's bundled data or from generators with a fixed seed, so a
+notebook gives the same numbers on every machine and never touches the network. Notebooks
+call ``datasets.<name>()``; each topic module holds the data sets of one assignment.
+"""
+from ._seed import SEED
+from .classification import (TICKET_QUEUES, breast_cancer_screening, fraud_transactions,
+                             search_rankings, ticket_triage)
+from .regression import diabetes_progression, delivery_predictions
+from .convergence import wavy_regression, gradient_descent_data, debugger_runs
+from .fairness import LOAN_PURPOSES, loan_applications, loan_repayments
+from .experiments import experiment_data, shadow_traffic, training_candidates
+
+__all__ = ["SEED", "breast_cancer_screening", "fraud_transactions", "TICKET_QUEUES", "ticket_triage",
+           "search_rankings", "diabetes_progression", "delivery_predictions", "wavy_regression",
+           "gradient_descent_data", "debugger_runs", "LOAN_PURPOSES", "loan_applications",
+           "loan_repayments", "experiment_data", "shadow_traffic", "training_candidates"]
