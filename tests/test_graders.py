@@ -1,14 +1,19 @@
-"""The graders are proven through `course grade` (nbgrader's own autograde, every kernel
-sandboxed): the solution scores full marks, the blank release scores zero, and every catalog
-mistake loses points on the cell it targets."""
+"""The graders are proven. Through `course grade` (nbgrader's own autograde, every kernel
+sandboxed): the solution scores full marks, the blank release scores zero, a sample of catalog
+students loses points where the catalog says. Every catalog mistake is proven by
+``course.tools.proof`` (one warm interpreter per notebook, a fork per mistake), whose verdicts
+are checked against course grade's, cell by cell, on that sample."""
 from __future__ import annotations
+
+import random
+import textwrap
 
 import nbformat
 import pytest
 
-from course.tools import catalog, paths
-
+from course.tools import catalog, paths, proof
 from course.tools.leaks import secret_lines, visible_text
+from tests.conftest import GRADING_SEED, sampled_mistakes
 
 ASSIGNMENTS = paths.assignments()
 MISTAKES = [pytest.param(a, m, id=f"{a}:{m.id}") for a in ASSIGNMENTS for m in catalog.load(a)]
@@ -35,12 +40,69 @@ def test_blank_release_scores_zero(graded_class, assignment):
 
 
 @pytest.mark.parametrize(("assignment", "mistake"), MISTAKES)
-def test_mistake_loses_points(graded_class, assignment, mistake):
+def test_mistake_loses_points(proofs, assignment, mistake):
+    result = proofs[assignment].mistakes.get(mistake.id)
+    assert result is not None, f"{mistake.id} was not run: is its cell {mistake.cell!r} in a notebook?"
+    assert result.error is None, f"{mistake.id} could not be proven: {result.error}"
+    kept = [cell for cell in mistake.loses if cell not in result.failed]
+    assert not kept, f"{', '.join(kept)} gave full marks to the mistake {mistake.id!r} ({mistake.why})"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_sampled_mistakes_lose_points_in_course_grade(graded_class, assignment):
     graded = graded_class(assignment)
-    for grade_id in mistake.loses:
-        cell = graded.score(mistake.student, grade_id)
-        assert cell.score < cell.max_score, (
-            f"{grade_id} gave full marks to the mistake {mistake.id!r} ({mistake.why})")
+    for mistake in sampled_mistakes(assignment):
+        for grade_id in mistake.loses:
+            cell = graded.score(mistake.student, grade_id)
+            assert cell.score < cell.max_score, (
+                f"{grade_id} gave full marks to the mistake {mistake.id!r} ({mistake.why})")
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_the_fast_proof_agrees_with_course_grade(graded_class, proofs, assignment):
+    """The fast proof is trusted for the whole catalog because, on the students graded both
+    ways, it fails exactly the test cells that real nbgrader scores below full marks."""
+    graded, proven = graded_class(assignment), proofs[assignment]
+    assert not proven.perfect.failed and not proven.perfect.error, proven.perfect
+    assert sorted(proven.perfect.passed) == sorted(c.grade_id for c in graded.scores["perfect"])
+    for mistake in sampled_mistakes(assignment):
+        lost = {c.grade_id for c in graded.scores[mistake.student] if c.score < c.max_score}
+        result = proven.mistakes[mistake.id]
+        assert result.error is None, result.error
+        tested = set(result.failed) | set(result.passed)
+        assert lost & tested == set(result.failed), (
+            f"{mistake.id}: course grade took points on {sorted(lost & tested)}, the fast proof "
+            f"failed {sorted(result.failed)}")
+
+
+def test_the_fast_proof_can_fail(tmp_path):
+    """A "mistake" that changes nothing a test can see keeps full marks, and one that hangs is
+    stopped: both are reported, so a catalog entry that proves nothing cannot pass."""
+    assignment = "12-classification-metrics"
+    folder = tmp_path / assignment
+    folder.mkdir()
+    (folder / paths.MISTAKES).write_text(textwrap.dedent('''
+        [[mistake]]
+        id = "only-spaces"
+        cell = "confusion_matrix_from_scratch"
+        loses = ["test_confusion_matrix_from_scratch"]
+        why = "not a mistake at all: spaces added"
+        replace = [ { old = "labels = np.unique(", new = "labels  =  np.unique(" } ]
+
+        [[mistake]]
+        id = "hangs"
+        cell = "precision_recall_f1"
+        loses = ["test_precision_recall_f1"]
+        why = "never returns"
+        code = "import time\\ndef precision_recall_f1(*args, **kwargs):\\n    while True:\\n        time.sleep(1)"
+        '''))
+    result = proof.prove(assignment, GRADING_SEED, instructor=tmp_path, seconds=20)
+    problems = result.problems()
+    assert any(p.startswith("only-spaces: full marks on test_confusion_matrix_from_scratch")
+               for p in problems), problems
+    assert any(p.startswith("hangs: not proven (the run did not finish within 20 s")
+               for p in problems), problems
+    assert len(problems) == 2, problems
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -87,26 +149,11 @@ def test_solution_writes_nothing_to_stderr(graded_class, assignment):
                 assert not noisy, f"{cell.metadata.nbgrader.grade_id} wrote to stderr: {noisy[0][:200]}"
 
 
-def test_solutions_score_full_marks_whatever_the_seed(tmp_path):
+def test_solutions_score_full_marks_whatever_the_seed():
     """Hidden tests draw fresh inputs every grading run (a new seed): they recompute what they
-    expect, so the instructor's solution keeps full marks for any seed, not only the defaults."""
-    import json
-    import random
-
-    from course.grader import coordinator
-    from course.tools import classroom, pipeline
-
-    seeds = random.sample(range(2 ** 31), 2)
-    course = pipeline.make_course(tmp_path / "course", ASSIGNMENTS)
-    for assignment in ASSIGNMENTS:
-        release_dir = pipeline.generate_release(course, assignment)
-        pipeline.submit(course, "perfect", assignment, classroom.submission(
-            classroom.perfect(), release_dir, paths.SOURCE / assignment))
-    for seed in seeds:
-        run = pipeline.grade(course, "--seed", str(seed), "--force")
-        assert run.returncode == 0, run.stdout[-2000:]
-        report = json.loads((course.state / coordinator.REPORT).read_text())
-        assert report["seed"] == seed
-        for line in report["submissions"]:
-            assert line["seed"] == seed
-            assert line["score"] == line["max_score"], (seed, line["assignment"], line["failed_cells"])
+    expect, so the instructor's solution passes every test cell for any seed, not only the one
+    the class above was graded with."""
+    for seed in random.sample(range(2 ** 31), 2):
+        for assignment, proven in proof.prove_all(ASSIGNMENTS, seed, mistakes=False).items():
+            assert proven.perfect.passed and not proven.perfect.error, (seed, proven.perfect)
+            assert not proven.perfect.failed, (seed, assignment, proven.perfect.failed)

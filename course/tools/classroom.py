@@ -30,9 +30,14 @@ def blank() -> Student:
     return Student("blank", blank=True, description="the release, unanswered")
 
 
+def making(mistake: Mistake) -> Student:
+    """The student whose only mistake is ``mistake``."""
+    return Student(mistake.student, (mistake,), description=mistake.why)
+
+
 def one_per_mistake(assignment: str) -> list[Student]:
-    """One student per catalog entry: proves each mistake on its own."""
-    return [Student(m.student, (m,), description=m.why) for m in catalog.load(assignment)]
+    """One student per catalog entry: each mistake on its own."""
+    return [making(m) for m in catalog.load(assignment)]
 
 
 def mixed(assignment: str, size: int, per_student: int = 3, seed: int = 0) -> list[Student]:

@@ -25,6 +25,12 @@ def main(argv: list[str] | None = None) -> int:
 
     commands.add_parser("coverage", help="print which exam items the graded cells cover")
 
+    prove = commands.add_parser("prove", help="prove the misconception catalog: every mistake "
+                                              "fails the cells it names, the solution passes")
+    prove.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
+    prove.add_argument("--seed", type=int, default=None,
+                       help="seed of the hidden tests' inputs (default: a new one)")
+
     lab = commands.add_parser("lab", help="open JupyterLab for a student (release/, Validate only) "
                                           "or an instructor (course root, formgrader)")
     lab.add_argument("--instructor", action="store_true", help="open the instructor's JupyterLab")
@@ -101,6 +107,19 @@ def main(argv: list[str] | None = None) -> int:
         from .syllabus import coverage_report
         print(coverage_report())
         return 0
+    if args.command == "prove":
+        import secrets
+
+        from .proof import prove_all
+        seed = args.seed if args.seed is not None else secrets.randbelow(2 ** 31)
+        proofs = prove_all(args.assignments or paths.assignments(), seed)
+        problems = [f"{a}: {p}" for a, proof in proofs.items() for p in proof.problems()]
+        for assignment, proof in proofs.items():
+            print(f"{assignment}: {len(proof.mistakes)} mistakes, seed {seed}, "
+                  f"{'proven' if not proof.problems() else 'NOT PROVEN'}")
+        for problem in problems:
+            print(problem)
+        return 1 if problems else 0
     if args.command == "export-student":
         from .student_export import PLACEHOLDER_REPOSITORY, LeakFound, export
         try:
