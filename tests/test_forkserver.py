@@ -16,6 +16,8 @@ from course.grader import forkserver, sandbox
 from course.tools import paths
 from course.grader.execute import LimitedKernelManager
 
+pytestmark = pytest.mark.slow
+
 SANDBOXED = pytest.mark.skipif(bool(sandbox.check()) and not os.environ.get("MDL_REQUIRE_SANDBOX"),
                                reason="no sandbox here: " + "; ".join(sandbox.check()))
 

@@ -22,7 +22,10 @@ from nbgrader.api import Gradebook
 
 from course.grader import coordinator, gradebook, worker
 from course.tools import classroom, leaks, paths, pipeline
-from tests.support import hostile
+from tests.support import classes, hostile
+from tests.support.classes import course_with, report
+
+pytestmark = pytest.mark.slow
 
 ASSIGNMENT = hostile.ASSIGNMENT
 LIMITS = ["--budget", "30", "--cell-timeout", "8", "--memory-mb", "1536"]
@@ -30,28 +33,11 @@ ORDINARY = [classroom.perfect(), classroom.blank(), *classroom.one_per_mistake(A
 
 
 def new_course(root: Path, hostile_entries=hostile.CATALOG, ordinary=ORDINARY) -> pipeline.Course:
-    course = pipeline.make_course(root, [ASSIGNMENT])
-    release_dir = pipeline.generate_release(course, ASSIGNMENT)
-    for student in ordinary:
-        pipeline.submit(course, student.id, ASSIGNMENT, classroom.submission(
-            student, release_dir, paths.SOURCE / ASSIGNMENT))
-    for entry in hostile_entries:
-        folder = root / "submitted" / entry.student / ASSIGNMENT
-        folder.mkdir(parents=True)
-        for name, data in hostile.files(entry).items():
-            (folder / name).write_bytes(data)
-    return course
+    return course_with(root, ordinary, hostile_entries)
 
 
 def course_grade(course: pipeline.Course, *args: str, **popen) -> subprocess.CompletedProcess:
-    env = dict(os.environ)
-    return subprocess.run([sys.executable, "-m", "course", "grade", str(course.root), *LIMITS, *args],
-                          env=env, capture_output=True, text=True, timeout=900, **popen)
-
-
-def report(course: pipeline.Course) -> dict[str, dict]:
-    data = json.loads((course.state / coordinator.REPORT).read_text())
-    return {line["student"]: line for line in data["submissions"]}
+    return classes.course_grade(course, *LIMITS, *args, **popen)
 
 
 @pytest.fixture(scope="module")
@@ -390,17 +376,15 @@ def test_a_course_with_its_own_folder_names_and_gradebook_is_graded(tmp_path):
         config.write('\nc.CourseDirectory.submitted_directory = "handed-in"\n'
                      'c.CourseDirectory.autograded_directory = "marked"\n'
                      f'c.CourseDirectory.db_url = "sqlite:///{root}/marks.db"\n')
-    env = {k: v for k, v in os.environ.items() if k != "MDL_GRADEBOOK_URL"}
-    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", ASSIGNMENT, "--force"],
-                   cwd=root, env=env, check=True, capture_output=True)
-    release_dir = root / "release" / ASSIGNMENT
+    course = pipeline.Course(root)
+    course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
+    release_dir = course.release(ASSIGNMENT)
     folder = root / "handed-in" / "perfect" / ASSIGNMENT
     folder.mkdir(parents=True)
     for name, notebook in classroom.submission(classroom.perfect(), release_dir,
                                                paths.SOURCE / ASSIGNMENT).items():
         nbformat.write(notebook, folder / name)
-    run = subprocess.run([sys.executable, "-m", "course", "grade", str(root), *LIMITS,
-                          "--workers", "1"], env=env, capture_output=True, text=True, timeout=600)
+    run = course_grade(course, "--workers", "1")
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     assert (root / "marked" / "perfect" / ASSIGNMENT / hostile.NOTEBOOK).exists()
     assert not (root / "gradebook.db").exists() and not (root / "autograded").exists()

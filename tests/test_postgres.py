@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import csv
 import os
-import subprocess
-import sys
 import uuid
 
 import pytest
 
-from course.tools import classroom, paths, pipeline
+from course.tools import classroom, pipeline
 from tests.support import hostile
+from tests.support.classes import course_grade, course_with
+
+pytestmark = pytest.mark.slow
 
 URL = os.environ.get("MDL_TEST_POSTGRES_URL")
 ASSIGNMENT = hostile.ASSIGNMENT
@@ -38,23 +39,13 @@ def database():
 
 
 def test_course_grade_writes_to_a_postgresql_gradebook(database, tmp_path):
-    course = pipeline.make_course(tmp_path / "course", [ASSIGNMENT], gradebook_url=database)
-    release_dir = pipeline.generate_release(course, ASSIGNMENT)
     mistake = classroom.one_per_mistake(ASSIGNMENT)[0]
-    for student in (classroom.perfect(), classroom.blank(), mistake):
-        pipeline.submit(course, student.id, ASSIGNMENT, classroom.submission(
-            student, release_dir, paths.SOURCE / ASSIGNMENT))
     crash = next(e for e in hostile.CATALOG if e.id == "os-exit")
-    folder = course.root / "submitted" / crash.student / ASSIGNMENT
-    folder.mkdir(parents=True)
-    for name, data in hostile.files(crash).items():
-        (folder / name).write_bytes(data)
+    course = course_with(tmp_path / "course", (classroom.perfect(), classroom.blank(), mistake),
+                         [crash], gradebook_url=database)
     assert not (course.root / "gradebook.db").exists()
 
-    env = {**os.environ, "MDL_GRADEBOOK_URL": database}
-    run = subprocess.run([sys.executable, "-m", "course", "grade", str(course.root),
-                          "--workers", "2", "--budget", "60"], env=env, capture_output=True,
-                         text=True, timeout=600)
+    run = course_grade(course, "--workers", "2", "--budget", "60")
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     assert not (course.root / "gradebook.db").exists(), "grades went to SQLite, not PostgreSQL"
 

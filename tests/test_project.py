@@ -127,3 +127,25 @@ def test_the_instructor_readme_never_sends_students_to_this_repository():
     text = (paths.ROOT / "README.md").read_text()
     assert "mybinder.org" not in text
     assert "course export-student" in text and "instructor repository" in text
+
+
+def test_the_course_config_takes_the_gradebook_url_from_the_environment(monkeypatch):
+    """An instructor points the real course at a shared database without editing the config;
+    scratch courses pin their own gradebook so that URL is never touched by tests or the demo."""
+    from course.grader.layout import Course
+
+    monkeypatch.setenv("MDL_GRADEBOOK_URL", "postgresql://grader@db.example/course")
+    assert Course(paths.ROOT).db_url == "postgresql://grader@db.example/course"
+    monkeypatch.delenv("MDL_GRADEBOOK_URL")
+    assert Course(paths.ROOT).db_url == f"sqlite:///{paths.ROOT / 'gradebook.db'}"
+
+
+def test_a_scratch_course_keeps_its_own_gradebook(monkeypatch, tmp_path):
+    from course.tools import pipeline
+
+    monkeypatch.setenv("MDL_GRADEBOOK_URL", "postgresql://grader@db.example/course")
+    course = pipeline.make_course(tmp_path / "a", [ASSIGNMENTS[0]])
+    assert course.db_url == f"sqlite:///{tmp_path / 'a' / 'gradebook.db'}"
+    moved = tmp_path / "b"
+    course.root.rename(moved)
+    assert pipeline.Course(moved).db_url == f"sqlite:///{moved / 'gradebook.db'}"

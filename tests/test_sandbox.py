@@ -21,6 +21,7 @@ import pytest
 from course.grader import sandbox
 from course.tools import classroom, leaks, paths, pipeline
 from tests.support import hostile
+from tests.support.classes import course_with, submit_hostile
 
 ASSIGNMENT = hostile.ASSIGNMENT
 ORDINARY = [classroom.perfect(), classroom.blank(), classroom.one_per_mistake(ASSIGNMENT)[0]]
@@ -29,24 +30,13 @@ POSTGRES = os.environ.get("MDL_TEST_POSTGRES_URL")
 DATABASE_ATTACKS = {"wipe-postgres", "read-secrets"}
 FILES_BEFORE: dict = {}       # course root -> files_and_modes() before the attackers were graded
 
-pytestmark = pytest.mark.skipif(bool(sandbox.check()) and not os.environ.get("MDL_REQUIRE_SANDBOX"),
-                                reason="no sandbox here: " + "; ".join(sandbox.check()))
-
-
-def submit_files(course: pipeline.Course, entry: hostile.Hostile) -> None:
-    folder = course.root / "submitted" / entry.student / ASSIGNMENT
-    folder.mkdir(parents=True)
-    for name, data in hostile.files(entry).items():
-        (folder / name).write_bytes(data)
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(bool(sandbox.check()) and not os.environ.get("MDL_REQUIRE_SANDBOX"),
+                                 reason="no sandbox here: " + "; ".join(sandbox.check()))]
 
 
 def new_course(root, gradebook_url=None) -> pipeline.Course:
-    course = pipeline.make_course(root, [ASSIGNMENT], gradebook_url=gradebook_url)
-    release_dir = pipeline.generate_release(course, ASSIGNMENT)
-    for student in ORDINARY:
-        pipeline.submit(course, student.id, ASSIGNMENT, classroom.submission(
-            student, release_dir, paths.SOURCE / ASSIGNMENT))
-    return course
+    return course_with(root, ORDINARY, gradebook_url=gradebook_url)
 
 
 class Listener:
@@ -103,7 +93,7 @@ def attacked(request, reference, tmp_path_factory):
     if url:
         attacks = [entry for entry in attacks if entry.id in DATABASE_ATTACKS]
     for entry in attacks:
-        submit_files(course, entry)
+        submit_hostile(course, entry)
     before = files_and_modes(course)
     run = pipeline.grade(course, "--workers", "2")
     pipeline.generate_feedback(course, ASSIGNMENT)
@@ -198,7 +188,7 @@ def test_without_the_sandbox_the_same_attack_succeeds(tmp_path):
     pipeline.generate_release(course, ASSIGNMENT)
     entry = next(e for e in hostile.sandbox_attacks(str(course.root), "nobody")
                  if e.id == "write-files")
-    submit_files(course, entry)
+    submit_hostile(course, entry)
     run = pipeline.grade(course, "--unsandboxed", "--workers", "1")
     assert "UNSANDBOXED" in run.stderr
     assert (course.root / "PWNED.txt").exists()
