@@ -3,8 +3,8 @@
 Upstream ``nbgrader autograde`` grades one submission after another in one process; one bad
 submission can stop the batch, a runaway one can stall it, and nothing shows progress. Here:
 
-1. every submission is checked and, where safe, repaired (``course.grader.repair``); the repaired copy
-   is what gets graded, the student's own files are left as they were;
+1. every submission is checked and, where safe, repaired (``course.grader.repair``); the
+   repaired copy is what gets graded, the student's own files are left as they were;
 2. workers execute the submissions side by side (``course.grader.worker``; a Dask cluster: local
    processes by default, or an existing scheduler for many machines), each kernel with its own
    time budget and memory limit (``course.grader.execute``);
@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import nbformat
+
 from . import cells, execute, gradebook, integrity, repair, sandbox, worker
 from .gradebook import MissingEntry
 from .layout import Course
@@ -126,9 +127,9 @@ def score_line(course: Course, line: Line, executed: dict[str, nbformat.Notebook
         if cell.score < cell.max_score:
             line.failed_cells[cell.grade_id] = why.get(cell.grade_id, "wrong answer")
     for known in dict.fromkeys([*REASONS.values(), DISK_FULL]):
-        cells = [cell for cell, why_cell in why.items() if why_cell == known]
-        if cells:
-            line.notes.append(f"{known}: {', '.join(cells)}")
+        named = [cell for cell, why_cell in why.items() if why_cell == known]
+        if named:
+            line.notes.append(f"{known}: {', '.join(named)}")
     evidence = dict.fromkeys(item for notebook in executed.values() for cell in notebook.cells
                              for output in cell.get("outputs", [])
                              if output.get("ename") == integrity.TAMPERED
