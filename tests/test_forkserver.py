@@ -3,6 +3,7 @@ yet each one as fresh and as confined as a kernel started cold, and gone with it
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -39,7 +40,7 @@ class Kernel:
         self.client = self.km.client()
         self.client.start_channels()
         run_sync(self.client.wait_for_ready)(timeout=60)
-        if mode == "bwrap":             # as course.execute.BudgetedExecute does
+        if mode == "bwrap":             # as course.grader.execute.BudgetedExecute does
             sandbox.lock_scratch(str(self.scratch))
 
     def run(self, code: str) -> str:
@@ -195,7 +196,7 @@ def test_the_server_stops_and_cleans_up_when_its_worker_goes(tmp_path):
     folder = tmp_path / "server"
     folder.mkdir()
     path = str(folder / "server.sock")
-    server = subprocess.Popen([sys.executable, "-m", "course.forkserver", path],
+    server = subprocess.Popen([sys.executable, "-m", "course.grader.forkserver", path],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                               env=forkserver.server_environment(str(folder)))
     assert server.stdout.readline().strip() == b"ready"
@@ -208,7 +209,7 @@ def test_the_server_stops_and_cleans_up_when_its_worker_goes(tmp_path):
 def test_a_server_whose_worker_went_away_while_it_started_leaves_nothing(tmp_path):
     folder = tmp_path / "server"
     folder.mkdir()
-    server = subprocess.Popen([sys.executable, "-m", "course.forkserver", str(folder / "server.sock")],
+    server = subprocess.Popen([sys.executable, "-m", "course.grader.forkserver", str(folder / "server.sock")],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               env=forkserver.server_environment(str(folder)))
     server.stdout.close()                # the worker died before the server said it was ready
@@ -216,3 +217,28 @@ def test_a_server_whose_worker_went_away_while_it_started_leaves_nothing(tmp_pat
     assert server.wait(timeout=60) == 0
     assert server.stderr.read() == b""
     assert not folder.exists()
+
+
+def test_the_server_answers_a_bad_request_and_goes_on_serving(tmp_path):
+    """A request that is not JSON is dropped without a reply (the launcher sees exit 1); one
+    whose kernel cannot start gets exit 70; neither stops the server."""
+    folder = tmp_path / "server"
+    folder.mkdir()
+    path = str(folder / "server.sock")
+    server = subprocess.Popen([sys.executable, "-m", "course.grader.forkserver", path],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              env=forkserver.server_environment(str(folder)))
+    try:
+        assert server.stdout.readline().strip() == b"ready"
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+            connection.connect(path)
+            connection.sendall(b"this is not json\n")
+            assert connection.makefile("rb").read() == b""          # closed, no reply
+        assert forkserver.run_kernel(path, {"cwd": str(tmp_path / "missing"), "args": [],
+                                            "env": {}}) == 70
+        assert forkserver.run_kernel(path, {"cwd": str(tmp_path), "args": [], "env": {},
+                                            "cpu_seconds": "many"}) == 70
+        assert server.poll() is None, "a bad request stopped the server"
+    finally:
+        server.stdin.close()
+        server.wait(timeout=30)

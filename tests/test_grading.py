@@ -286,7 +286,7 @@ def test_plain_nbgrader_with_the_course_config_ignores_results_student_code_disp
         if how != "course config":
             with (course.root / "nbgrader_config.py").open("a") as config:
                 config.write("\nc.Autograde.autograde_preprocessors = [p for p in "
-                             "c.Autograde.autograde_preprocessors if 'course.scoring' not in p]\n")
+                             "c.Autograde.autograde_preprocessors if 'course.grader.scoring' not in p]\n")
         pipeline.autograde(course, ASSIGNMENT)
         scores[how] = {c.grade_id: c for c in
                        pipeline.cell_scores(course, ASSIGNMENT)[entry.student]}

@@ -251,7 +251,7 @@ def _become_kernel(request: dict) -> None:
     from ipykernel import kernelapp
 
     sys.argv = [ipykernel_launcher.__file__, *request["args"]]
-    if sys.path and sys.path[0] in ("", str(Path(__file__).parent.parent)):
+    if sys.path and sys.path[0] in ("", str(Path(__file__).parents[2])):
         del sys.path[0]             # as ipykernel_launcher does; the shell adds '' back
     try:
         kernelapp.launch_new_instance()
