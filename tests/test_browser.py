@@ -99,9 +99,21 @@ def _run_all_and_validate(page, url: str, token: str, path: str, shot: str) -> s
     workspace = Path(shot).stem             # a fresh workspace: only this notebook is open
     page.goto(f"{url}/lab/workspaces/{workspace}/tree/{path}?reset&token={token}")
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
-    page.click(".lm-MenuBar-item:has-text('Run')")
-    page.click(".lm-Menu-item:has-text('Run All Cells')")
     ARTIFACTS.mkdir(exist_ok=True)
+    # A Run All sent while JupyterLab is still connecting the kernel can be dropped (the cells
+    # stay "[ ]" on a slow machine): send it again until the first cells show they were queued.
+    for attempt in range(4):
+        page.click(".lm-MenuBar-item:has-text('Run')")
+        page.click(".lm-Menu-item:has-text('Run All Cells')")
+        try:
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.jp-InputArea-prompt')]"
+                ".some(e => /[*\\d]/.test(e.textContent))", timeout=20_000)
+            break
+        except Exception:
+            if attempt == 3:
+                page.screenshot(path=str(ARTIFACTS / f"not-run-{shot}"))
+                raise
     try:
         page.wait_for_function(
             "() => { const p = [...document.querySelectorAll('.jp-InputArea-prompt')];"
