@@ -8,7 +8,6 @@ from __future__ import annotations
 import random
 import textwrap
 
-import nbformat
 import pytest
 
 from course.tools import catalog, paths, proof
@@ -17,6 +16,7 @@ from tests.conftest import GRADING_SEED, sampled_mistakes
 
 ASSIGNMENTS = paths.assignments()
 MISTAKES = [pytest.param(a, m, id=f"{a}:{m.id}") for a in ASSIGNMENTS for m in catalog.load(a)]
+CORRECT = [pytest.param(a, v, id=f"{a}:{v.id}") for a in ASSIGNMENTS for v in catalog.load_correct(a)]
 
 pytestmark = pytest.mark.slow
 
@@ -48,6 +48,14 @@ def test_mistake_loses_points(proofs, assignment, mistake):
     assert not kept, f"{', '.join(kept)} gave full marks to the mistake {mistake.id!r} ({mistake.why})"
 
 
+@pytest.mark.parametrize(("assignment", "variant"), CORRECT)
+def test_a_right_answer_in_another_style_keeps_full_marks(proofs, assignment, variant):
+    result = proofs[assignment].mistakes.get(variant.id)
+    assert result is not None and result.error is None, result
+    assert result.passed, f"{variant.id} reached no test cell"
+    assert not result.failed, f"the right answer {variant.id!r} ({variant.why}) loses {result.failed}"
+
+
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_sampled_mistakes_lose_points_in_course_grade(graded_class, assignment):
     graded = graded_class(assignment)
@@ -64,6 +72,7 @@ def test_the_fast_proof_agrees_with_course_grade(graded_class, proofs, assignmen
     ways, it fails exactly the test cells that real nbgrader scores below full marks."""
     graded, proven = graded_class(assignment), proofs[assignment]
     assert not proven.perfect.failed and not proven.perfect.error, proven.perfect
+    assert proven.perfect.passed
     assert sorted(proven.perfect.passed) == sorted(c.grade_id for c in graded.scores["perfect"])
     for mistake in sampled_mistakes(assignment):
         lost = {c.grade_id for c in graded.scores[mistake.student] if c.score < c.max_score}
@@ -137,16 +146,11 @@ def test_leak_check_catches_upstream_feedback(graded_class, assignment):
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_solution_writes_nothing_to_stderr(graded_class, assignment):
-    """nbgrader gives 0 to a test cell that writes to stderr (a warning included), so the
-    instructor's solution must run warning-free in every graded cell."""
-    graded = graded_class(assignment)
-    for notebook in sorted((graded.course.root / "autograded" / "perfect" / assignment).glob("*.ipynb")):
-        for cell in nbformat.read(notebook, as_version=4).cells:
-            if cell.metadata.get("nbgrader", {}).get("grade"):
-                noisy = [o.get("text", "") for o in cell.get("outputs", [])
-                         if o.get("output_type") == "stream" and o.get("name") == "stderr"]
-                assert not noisy, f"{cell.metadata.nbgrader.grade_id} wrote to stderr: {noisy[0][:200]}"
+def test_solution_writes_nothing_to_stderr(proofs, assignment):
+    """Output to stderr costs no points (course.grader.scoring), but a warning in the solution
+    is noise every student would see and wonder about: the solution runs warning-free."""
+    noisy = proofs[assignment].perfect.noisy
+    assert not noisy, f"cells of the solution write to stderr: {noisy}"
 
 
 def test_solutions_score_full_marks_whatever_the_seed():

@@ -277,9 +277,15 @@ def test_ordinary_students_are_not_flagged_for_review(graded):
         assert lines[student.id]["review"] == [], student.id
 
 
-def test_plain_nbgrader_with_the_course_config_ignores_results_student_code_displays(tmp_path):
-    """nbgrader alone reads the displayed 3 as the score of test_ndcg_at_k (the control)."""
-    entry = next(e for e in hostile.CATALOG if e.id == "displays-a-score")
+@pytest.mark.parametrize(("entry_id", "with_config", "without"), [
+    ("displays-a-score", 0, 3),       # a wrong answer: nbgrader alone reads the displayed 3
+    ("warns-but-right", 3, 0),        # a right one: nbgrader alone takes the cell for stderr
+])
+def test_plain_nbgrader_with_the_course_config_scores_test_cells_by_their_checks(
+        tmp_path, entry_id, with_config, without):
+    """Only a failed check or an error costs points, also in plain `nbgrader autograde` with the
+    course's config; the control without ScoreByCompletion shows what it prevents."""
+    entry = next(e for e in hostile.CATALOG if e.id == entry_id)
     scores = {}
     for how in ("course config", "without ScoreByCompletion"):
         course = new_course(tmp_path / how.replace(" ", "-"), [entry], [])
@@ -290,8 +296,8 @@ def test_plain_nbgrader_with_the_course_config_ignores_results_student_code_disp
         pipeline.autograde(course, ASSIGNMENT)
         scores[how] = {c.grade_id: c for c in
                        pipeline.cell_scores(course, ASSIGNMENT)[entry.student]}
-    assert scores["course config"]["test_ndcg_at_k"].score == 0
-    assert scores["without ScoreByCompletion"]["test_ndcg_at_k"].score == 3
+    assert scores["course config"]["test_ndcg_at_k"].score == with_config
+    assert scores["without ScoreByCompletion"]["test_ndcg_at_k"].score == without
     others = [c for c in scores["course config"].values() if c.grade_id != "test_ndcg_at_k"]
     assert all(c.score == c.max_score for c in others)
 

@@ -94,6 +94,11 @@ def test_catalog_matches_the_source(assignment):
         answered = catalog.answered(source, source, [mistake])
         perfect = catalog.answered(source, source)
         assert answered != perfect, f"{mistake.id} changes nothing"
+    for variant in catalog.load_correct(assignment):
+        assert variant.cell in solutions, f"{variant.id}: {variant.cell!r} is not a solution cell"
+        assert len(variant.why) > 10, f"{variant.id}: say what style it is written in"
+        assert catalog.answered(source, source, [variant]) != catalog.answered(source, source), (
+            f"{variant.id} changes nothing")
     per_cell = {cell: sum(m.cell == cell for m in mistakes) for cell in solutions}
     thin = {cell: n for cell, n in per_cell.items() if n < 2}
     assert not thin, f"each solution region needs two or more catalog mistakes: {thin}"

@@ -1,13 +1,18 @@
 """How a test cell earns its points: by running to the end without an error, and no other way.
 
-nbgrader 0.9.6 scores a test cell from the *first* ``execute_result`` among its outputs (partial
-credit), before it looks for an error. Any value the kernel displays as a result counts, so a
-student's function that calls ``sys.displayhook("ok")`` while the checks run earns full marks
-even when the checks then fail. The course's test cells never use partial credit, so
+nbgrader 0.9.6 scores a test cell from its outputs (``nbgrader.utils.determine_grade``):
+
+* the *first* ``execute_result`` is read as a partial score. Any value the kernel displays as a
+  result counts, so a student's function that calls ``sys.displayhook("ok")`` while the checks
+  run would earn full marks even when the checks then fail;
+* any output to stderr scores 0, silently: a correct answer that triggers a library warning, or
+  leaves a debug print to stderr, would lose the cell while its visible checks said "passed".
+
 :class:`ScoreByCompletion`, placed before ``SaveAutoGrades`` in ``nbgrader_config.py`` (plain
-``nbgrader autograde``) and in the grading workers (``course grade``), turns every result a test
-cell displayed into ordinary display output: the student still sees it, and the cell scores full
-marks only when it produced no error.
+``nbgrader autograde``) and in the grading workers (``course grade``), turns both into ordinary
+output of the cell: the student still sees every word, and the cell scores full marks exactly
+when it raised no error, that is when every check in it passed. (Where a contract forbids
+warnings, a check says so with a message.)
 """
 from __future__ import annotations
 
@@ -19,7 +24,7 @@ from .cells import is_test
 
 
 class ScoreByCompletion(NbGraderPreprocessor):
-    """Make results displayed by test cells count for nothing when nbgrader scores them."""
+    """Make results and stderr output of test cells count for nothing when nbgrader scores them."""
 
     def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict, index: int
                         ) -> tuple[NotebookNode, ResourcesDict]:
@@ -28,4 +33,6 @@ class ScoreByCompletion(NbGraderPreprocessor):
                 if output.get("output_type") == "execute_result":
                     output["output_type"] = "display_data"
                     output.pop("execution_count", None)
+                elif output.get("output_type") == "stream" and output.get("name") == "stderr":
+                    output["name"] = "stdout"
         return cell, resources

@@ -7,6 +7,8 @@ demo builds its sample class from the same entries.
 A mistake edits one solution cell of the *perfect* answer: the source cell with its
 ``### BEGIN SOLUTION`` / ``### END SOLUTION`` lines deleted. It either replaces snippets
 (``replace = [{old, new}]``, each ``old`` occurring exactly once) or the whole cell (``code``).
+The same file holds ``[[correct]]`` entries, written the same way: answers that are right in
+another style and must keep full marks (the graders are fair both ways).
 """
 from __future__ import annotations
 
@@ -43,27 +45,45 @@ class Mistake:
         return f"x-{self.id}"
 
 
-def load(assignment: str, folder: Path = paths.INSTRUCTOR) -> list[Mistake]:
-    """Read ``folder/<assignment>/mistakes.toml``; an assignment without one has no mistakes."""
-    path = folder / assignment / paths.MISTAKES
-    if not path.exists():
-        return []
+def _read(path: Path, table: str, assignment: str) -> list[Mistake]:
     with path.open("rb") as handle:
-        entries = tomllib.load(handle).get("mistake", [])
-    mistakes = []
+        entries = tomllib.load(handle).get(table, [])
+    found = []
     for entry in entries:
         try:
-            mistakes.append(Mistake(
-                id=entry["id"], cell=entry["cell"], loses=tuple(entry["loses"]), why=entry["why"],
+            found.append(Mistake(
+                id=entry["id"], cell=entry["cell"],
+                loses=tuple(entry["loses"]) if table == "mistake" else (), why=entry["why"],
                 replace=tuple((r["old"], r["new"]) for r in entry.get("replace", [])),
                 code=entry.get("code")))
         except KeyError as missing:
-            raise CatalogError(f"{assignment}/{path.name}: mistake {entry.get('id', '?')!r} lacks {missing}") from None
-    ids = [m.id for m in mistakes]
+            raise CatalogError(f"{assignment}/{path.name}: {table} {entry.get('id', '?')!r} "
+                               f"lacks {missing}") from None
+    return found
+
+
+def _entries(assignment: str, folder: Path) -> tuple[list[Mistake], list[Mistake]]:
+    path = folder / assignment / paths.MISTAKES
+    if not path.exists():
+        return [], []
+    mistakes, correct = _read(path, "mistake", assignment), _read(path, "correct", assignment)
+    ids = [m.id for m in mistakes + correct]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
-        raise CatalogError(f"{assignment}/{path.name}: duplicated mistake ids {duplicates}")
-    return mistakes
+        raise CatalogError(f"{assignment}/{path.name}: duplicated ids {duplicates}")
+    return mistakes, correct
+
+
+def load(assignment: str, folder: Path = paths.INSTRUCTOR) -> list[Mistake]:
+    """The ``[[mistake]]`` entries of ``folder/<assignment>/mistakes.toml``: wrong answers that
+    must lose points on the cells they name (none without a catalog)."""
+    return _entries(assignment, folder)[0]
+
+
+def load_correct(assignment: str, folder: Path = paths.INSTRUCTOR) -> list[Mistake]:
+    """The ``[[correct]]`` entries of the same file: right answers written another way (another
+    plotting call, another type, a warning on stderr) that must keep full marks everywhere."""
+    return _entries(assignment, folder)[1]
 
 
 def solution_code(source: str) -> str:

@@ -26,7 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("coverage", help="print which exam items the graded cells cover")
 
     prove = commands.add_parser("prove", help="prove the misconception catalog: every mistake "
-                                              "fails the cells it names, the solution passes")
+                                              "fails the cells it names; the solution and every "
+                                              "right answer in another style pass")
     prove.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
     prove.add_argument("--seed", type=int, default=None,
                        help="seed of the hidden tests' inputs (default: a new one)")
@@ -115,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
         proofs = prove_all(args.assignments or paths.assignments(), seed)
         problems = [f"{a}: {p}" for a, proof in proofs.items() for p in proof.problems()]
         for assignment, proof in proofs.items():
-            print(f"{assignment}: {len(proof.mistakes)} mistakes, seed {seed}, "
+            print(f"{assignment}: {len(proof.expected)} mistakes, {len(proof.correct)} right "
+                  f"answers in other styles, seed {seed}, "
                   f"{'proven' if not proof.problems() else 'NOT PROVEN'}")
         for problem in problems:
             print(problem)

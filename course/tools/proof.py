@@ -1,5 +1,7 @@
 """Prove the misconception catalog fast: ``course prove [ASSIGNMENT ...]``.
 
+Also the other way round: every right answer the catalog lists in another style keeps full marks.
+
 Grading each catalog mistake as a student through ``course grade`` runs the whole notebook once
 per mistake: about 45 mistakes per assignment, 900 for the full course, hours of kernel time.
 Here each notebook runs once, as the perfect student, in one warm interpreter (IPython's own
@@ -9,8 +11,8 @@ and the cells after it only as far as the last test cell the mistake must fail, 
 test cells failed, and exits; the parent goes on with the right answer. A mistake costs only the
 cells it needs, and the cells before it are never run twice.
 
-A test cell fails as nbgrader scores it: an error, or output to stderr (nbgrader 0.9.6 gives such
-a cell 0). ``tests/test_graders.py`` proves that this verdict agrees cell by cell with real
+A test cell fails as the course's nbgrader configuration scores it: when it raises an error
+(``course.grader.scoring``; output, stderr included, costs nothing). ``tests/test_graders.py`` proves that this verdict agrees cell by cell with real
 ``course grade`` on a sample of catalog students, and keeps the end-to-end proof (solution, blank
 release, hostile class) on real nbgrader.
 """
@@ -49,6 +51,8 @@ class Result:
     failed: dict[str, str] = field(default_factory=dict)    # test grade id -> why
     passed: list[str] = field(default_factory=list)
     error: str | None = None            # the proof itself could not run (a hang, a crash)
+    noisy: dict[str, str] = field(default_factory=dict)     # the solution's cells that wrote to
+                                                            # stderr (grade id or "cell N")
 
 
 @dataclass
@@ -58,8 +62,9 @@ class Proof:
     assignment: str
     seed: int
     perfect: Result
-    mistakes: dict[str, Result]         # mistake id -> its run
+    mistakes: dict[str, Result]         # mistake or correct variant id -> its run
     expected: list[catalog.Mistake] = field(default_factory=list)    # the mistakes to prove
+    correct: list[catalog.Mistake] = field(default_factory=list)     # right answers to keep
 
     def problems(self, full: Iterable[str] = ()) -> list[str]:
         """Everything that makes the proof fail: a lost point of the solution, a mistake that
@@ -75,6 +80,13 @@ class Proof:
             kept = [cell for cell in mistake.loses if cell not in result.failed]
             if kept:
                 found.append(f"{mistake.id}: full marks on {', '.join(kept)} ({mistake.why})")
+        for variant in self.correct:
+            result = self.mistakes.get(variant.id)
+            if result is None or result.error:
+                found.append(f"{variant.id}: not proven ({result.error if result else 'not run'})")
+            elif result.failed:
+                found.append(f"{variant.id}: a right answer ({variant.why}) loses "
+                             + "; ".join(f"{cell} ({why})" for cell, why in result.failed.items()))
         return found
 
 
@@ -109,9 +121,11 @@ def _spec(notebook: Path, mistakes: list[catalog.Mistake], full: set[str]) -> di
 def prove(assignment: str, seed: int, full: Iterable[str] = (), source: Path = paths.SOURCE,
           mistakes: bool = True, instructor: Path = paths.INSTRUCTOR,
           seconds: int = RUN_SECONDS) -> Proof:
-    """Run the solution and every catalog mistake of ``assignment`` (none: ``mistakes=False``)
-    under hidden-test ``seed``. Mistakes named in ``full`` run to the end of the notebook, so
-    every test cell gets a verdict; a mistake's run is stopped after ``seconds``."""
+    """Run the solution, every catalog mistake of ``assignment`` and every right answer written
+    another way (none of either: ``mistakes=False``) under hidden-test ``seed``. Mistakes named in
+    ``full`` and the right answers run to the end of the notebook, so every test cell gets a
+    verdict; one run is stopped after ``seconds``."""
+    correct = catalog.load_correct(assignment, instructor) if mistakes else []
     mistakes = catalog.load(assignment, instructor) if mistakes else []
     perfect, results = Result(), {}
     with tempfile.TemporaryDirectory(prefix="mdl-proof-") as tmp:
@@ -120,7 +134,8 @@ def prove(assignment: str, seed: int, full: Iterable[str] = (), source: Path = p
             shutil.copytree(source / assignment, work,
                             ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
             spec_file, out_file = Path(tmp) / f"{notebook.stem}.json", Path(tmp) / f"{notebook.stem}.out"
-            spec_file.write_text(json.dumps({**_spec(notebook, mistakes, set(full)),
+            everything = {*full, *(variant.id for variant in correct)}
+            spec_file.write_text(json.dumps({**_spec(notebook, mistakes + correct, everything),
                                              "seconds": seconds}))
             env = {**os.environ, **SINGLE_THREADED, SEED_VARIABLE: str(seed)}
             run = subprocess.run([sys.executable, "-m", "course.tools.proof", "--run",
@@ -132,8 +147,9 @@ def prove(assignment: str, seed: int, full: Iterable[str] = (), source: Path = p
             found = json.loads(out_file.read_text())
             perfect.failed.update(found["perfect"]["failed"])
             perfect.passed.extend(found["perfect"]["passed"])
+            perfect.noisy.update(found["perfect"]["noisy"])
             results.update({key: Result(**value) for key, value in found["mistakes"].items()})
-    return Proof(assignment, seed, perfect, results, mistakes)
+    return Proof(assignment, seed, perfect, results, mistakes, correct)
 
 
 def prove_all(assignments: list[str], seed: int, full: Iterable[str] = (),
@@ -146,25 +162,28 @@ def prove_all(assignments: list[str], seed: int, full: Iterable[str] = (),
 
 # --- inside the prover process --------------------------------------------------------------
 
-def _execute(shell, code: str) -> str | None:
-    """Run one cell; why it would lose its points in nbgrader (None: it would not)."""
+def _execute(shell, code: str) -> tuple[str | None, str]:
+    """Run one cell: why it would lose its points in nbgrader (None: it would not), and what it
+    wrote to stderr."""
     errors = io.StringIO()
     with contextlib.redirect_stderr(errors):
         result = shell.run_cell(code, store_history=False)
     error = result.error_before_exec or result.error_in_exec
-    if error is not None:
-        return f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}"
-    if errors.getvalue().strip():
-        return f"wrote to stderr: {errors.getvalue().strip().splitlines()[0][:200]}"
-    return None
+    if error is None:
+        return None, errors.getvalue()
+    first = (str(error).strip().splitlines() or [""])[0]
+    return f"{type(error).__name__}: {first[:200]}", errors.getvalue()
 
 
-def _record(result: dict, cell: dict, why: str | None) -> None:
+def _record(result: dict, index: int, cell: dict, outcome: tuple[str | None, str]) -> None:
+    why, errors = outcome
     if cell["kind"] == "test":
         if why is None:
             result["passed"].append(cell["grade_id"])
         else:
             result["failed"][cell["grade_id"]] = why
+    if errors.strip() and "noisy" in result:
+        result["noisy"][cell["grade_id"] or f"cell {index}"] = errors.strip().splitlines()[0][:200]
 
 
 def _fork(shell, cells: list[dict], run: dict, seconds: int) -> dict:
@@ -178,7 +197,7 @@ def _fork(shell, cells: list[dict], run: dict, seconds: int) -> dict:
             result = {"failed": {}, "passed": [], "error": None}
             for index in range(run["at"], run["until"] + 1):
                 code = run["code"] if index == run["at"] else cells[index]["source"]
-                _record(result, cells[index], _execute(shell, code))
+                _record(result, index, cells[index], _execute(shell, code))
             with os.fdopen(write, "w") as pipe:
                 pipe.write(json.dumps(result))
         finally:
@@ -212,12 +231,12 @@ def _run(spec_file: Path, out_file: Path) -> None:
 
     matplotlib.use(INLINE)
     configure_inline_support(shell, INLINE)
-    perfect = {"failed": {}, "passed": []}
+    perfect = {"failed": {}, "passed": [], "noisy": {}}
     mistakes = {}
     for index, cell in enumerate(cells):
         for run in by_cell.get(index, []):
             mistakes[run["id"]] = _fork(shell, cells, run, spec["seconds"])
-        _record(perfect, cell, _execute(shell, cell["source"]))
+        _record(perfect, index, cell, _execute(shell, cell["source"]))
     out_file.write_text(json.dumps({"perfect": perfect, "mistakes": mistakes}))
 
 

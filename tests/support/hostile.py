@@ -187,6 +187,14 @@ def ndcg_at_k(relevance, scores, k):
     sys.displayhook(3)          # nbgrader reads a cell's first result as its score (3 of 3)
     return 0.5
 """
+WARNS_BUT_RIGHT = """
+import sys as _sys, warnings as _warnings
+_right_ndcg = ndcg_at_k
+def ndcg_at_k(relevance, scores, k):
+    print("debug: ndcg_at_k called", file=_sys.stderr)      # left-over debugging
+    _warnings.warn("a library warning", UserWarning)
+    return _right_ndcg(relevance, scores, k)
+"""
 ALWAYS_EQUAL = """
 class _Anything(str):
     __hash__ = str.__hash__
@@ -324,6 +332,8 @@ CATALOG = [
     Hostile("displays-a-score", "a wrong answer shows a result (sys.displayhook) while the "
             "checks run: nbgrader would read it as the cell's score",
             _append("ndcg_at_k", DISPLAYS_A_SCORE), frozenset({"test_ndcg_at_k"}), "CheckFailed"),
+    Hostile("warns-but-right", "a right answer that prints to stderr and warns while the checks "
+            "run: nbgrader alone would score the cell 0", _append("ndcg_at_k", WARNS_BUT_RIGHT)),
     Hostile("always-equal", "answers that compare equal to anything, the wrong letter inside",
             _always_equal, frozenset(QUESTIONS_NOT_A)),
     Hostile("changes-seed", "sets the hidden tests' seed back to the one it saw in a leak; all "
