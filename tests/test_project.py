@@ -154,3 +154,59 @@ def test_a_scratch_course_keeps_its_own_gradebook(monkeypatch, tmp_path):
     moved = tmp_path / "b"
     course.root.rename(moved)
     assert pipeline.Course(moved).db_url == f"sqlite:///{moved / 'gradebook.db'}"
+
+
+OPTION = re.compile(r"^\* ([A-F])\. (.*)$")
+
+
+def _questions() -> list[tuple[str, str, str, dict[str, str]]]:
+    """(assignment, question grade id, key, options) of every scenario question: the options are
+    read from the question's markdown ("* A. text", continued on indented lines), the key from
+    the solution cell that answers it."""
+    found = []
+    for assignment in ASSIGNMENTS:
+        for notebook in paths.notebooks(paths.SOURCE / assignment):
+            cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c
+                     for c in nbformat.read(notebook, as_version=4).cells}
+            for grade_id, cell in cells.items():
+                if not (grade_id or "").endswith("_question"):
+                    continue
+                options, current = {}, None
+                for line in cell.source.split("\n"):
+                    match = OPTION.match(line)
+                    if match:
+                        current = match.group(1)
+                        options[current] = match.group(2).strip()
+                    elif current and line.startswith("  ") and line.strip():
+                        options[current] += " " + line.strip()
+                    else:
+                        current = None
+                key = re.search(r'=\s*"([A-F])"', cells[grade_id[:-len("_question")]].source)
+                found.append((assignment, grade_id, key.group(1), options))
+    return found
+
+
+def test_every_question_has_distinct_options_and_a_key_among_them():
+    questions = _questions()
+    assert len(questions) >= 5 * len(ASSIGNMENTS)
+    for assignment, grade_id, key, options in questions:
+        assert len(options) >= 4 and key in options, (assignment, grade_id, options)
+        assert len(set(options.values())) == len(options), f"{grade_id}: repeated options"
+
+
+def test_neither_length_nor_position_gives_the_key_away():
+    """A test-wise student who picks the longest option, or always the same letter, must not
+    pass: the key is the longest option in at most a third of the questions (a quarter by
+    chance) and no letter is the key of more than 40 % of them."""
+    questions = _questions()
+    longest = [(a, g) for a, g, key, options in questions
+               if len(options[key]) > max(len(text) for letter, text in options.items() if letter != key)]
+    assert len(longest) <= len(questions) / 3, f"the key is the longest option in {longest}"
+    for assignment in ASSIGNMENTS:
+        mine = [q for q in questions if q[0] == assignment]
+        mine_longest = [g for a, g in longest if a == assignment]
+        assert len(mine_longest) <= max(1, len(mine) // 3), (assignment, mine_longest)
+        keys = [key for _, _, key, _ in mine]
+        assert max(map(keys.count, set(keys))) <= len(mine) / 2, (assignment, keys)
+    keys = [key for _, _, key, _ in questions]
+    assert max(map(keys.count, set(keys))) <= 0.4 * len(keys), sorted(keys)
