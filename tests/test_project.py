@@ -99,6 +99,8 @@ def test_catalog_matches_the_source(assignment):
         assert len(variant.why) > 10, f"{variant.id}: say what style it is written in"
         assert catalog.answered(source, source, [variant]) != catalog.answered(source, source), (
             f"{variant.id} changes nothing")
+    untested = tests - {cell for mistake in mistakes for cell in mistake.loses}
+    assert not untested, f"test cells no catalog mistake fails (a grader not proven to fail): {untested}"
     per_cell = {cell: sum(m.cell == cell for m in mistakes) for cell in solutions}
     thin = {cell: n for cell, n in per_cell.items() if n < 2}
     assert not thin, f"each solution region needs two or more catalog mistakes: {thin}"
