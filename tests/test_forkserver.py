@@ -192,13 +192,18 @@ def test_a_kernel_and_all_it_starts_share_one_core(kernels):
     assert 0.5 < cores < 1.25, f"the kernel's processes used {cores:.2f} cores"
 
 
-def test_the_server_stops_and_cleans_up_when_its_worker_goes(tmp_path):
-    folder = tmp_path / "server"
+def _server(folder: Path, **popen) -> tuple[subprocess.Popen, str]:
+    """A fork server in ``folder`` started as a grading worker starts it; its socket's path."""
     folder.mkdir()
     path = str(folder / "server.sock")
-    server = subprocess.Popen([sys.executable, "-m", "course.grader.forkserver", path],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                              env=forkserver.server_environment(str(folder)))
+    return subprocess.Popen([sys.executable, "-m", "course.grader.forkserver", path],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            env=forkserver.server_environment(str(folder)), **popen), path
+
+
+def test_the_server_stops_and_cleans_up_when_its_worker_goes(tmp_path):
+    folder = tmp_path / "server"
+    server, path = _server(folder)
     assert server.stdout.readline().strip() == b"ready"
     assert os.path.exists(path)
     server.stdin.close()                 # what the worker's death looks like to the server
@@ -208,10 +213,7 @@ def test_the_server_stops_and_cleans_up_when_its_worker_goes(tmp_path):
 
 def test_a_server_whose_worker_went_away_while_it_started_leaves_nothing(tmp_path):
     folder = tmp_path / "server"
-    folder.mkdir()
-    server = subprocess.Popen([sys.executable, "-m", "course.grader.forkserver", str(folder / "server.sock")],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              env=forkserver.server_environment(str(folder)))
+    server, _ = _server(folder, stderr=subprocess.PIPE)
     server.stdout.close()                # the worker died before the server said it was ready
     server.stdin.close()
     assert server.wait(timeout=60) == 0
@@ -222,12 +224,7 @@ def test_a_server_whose_worker_went_away_while_it_started_leaves_nothing(tmp_pat
 def test_the_server_answers_a_bad_request_and_goes_on_serving(tmp_path):
     """A request that is not JSON is dropped without a reply (the launcher sees exit 1); one
     whose kernel cannot start gets exit 70; neither stops the server."""
-    folder = tmp_path / "server"
-    folder.mkdir()
-    path = str(folder / "server.sock")
-    server = subprocess.Popen([sys.executable, "-m", "course.grader.forkserver", path],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                              env=forkserver.server_environment(str(folder)))
+    server, path = _server(tmp_path / "server")
     try:
         assert server.stdout.readline().strip() == b"ready"
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
