@@ -41,6 +41,15 @@ def _cells(assignment):
                 yield meta
 
 
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_test_cells_give_partial_credit(assignment):
+    """nbgrader scores a test cell all or nothing, so independent clauses (main behaviour, edge
+    cases, parameters) sit in cells of their own: none is worth more than 2 points."""
+    heavy = {m["grade_id"]: m["points"] for m in _cells(assignment)
+             if m.get("grade") and not m.get("solution") and m.get("points", 0) > 2}
+    assert not heavy, f"split these test cells so each clause earns its share: {heavy}"
+
+
 def test_syllabus_maps_only_existing_graded_cells():
     assert sorted(syllabus.GRADED) == ASSIGNMENTS, "every assignment in source/ needs a syllabus entry"
     planned = {p.assignment: p.items for p in syllabus.PLAN}
