@@ -23,6 +23,21 @@ NOTEBOOK = "classification-metrics.ipynb"
 ALL = "*"          # every graded cell
 
 
+# Test cells split for partial credit: the later parts call the same function as the first,
+# so whatever makes the first part lose points makes them lose too.
+PARTS = {
+    "test_confusion_matrix_from_scratch": {"test_confusion_matrix_labels"},
+    "test_plot_confusion_heatmap": {"test_plot_confusion_heatmap_given_axes"},
+    "test_precision_recall_f1": {"test_precision_recall_f1_edge_cases"},
+    "test_roc_points": {"test_roc_points_edge_cases"},
+    "test_ndcg_at_k": {"test_ndcg_at_k_edge_cases"},
+}
+
+
+def _with_parts(cells: frozenset[str]) -> frozenset[str]:
+    return frozenset(cells).union(*(PARTS.get(cell, set()) for cell in cells))
+
+
 @dataclass(frozen=True)
 class Hostile:
     id: str
@@ -34,6 +49,10 @@ class Hostile:
     # uses up a time budget, or is safe only with the sandbox's caps (fills a disk, leaves
     # processes running): kept out of benchmarks, which also grade with plain nbgrader
     heavy: bool = False
+
+    def __post_init__(self):
+        object.__setattr__(self, "lose", _with_parts(self.lose))
+        object.__setattr__(self, "maybe", _with_parts(self.maybe))
 
     @property
     def student(self) -> str:
@@ -184,7 +203,7 @@ get_ipython().set_custom_exc((Exception,), lambda shell, *args, **kwargs: None)
 DISPLAYS_A_SCORE = """
 import sys
 def ndcg_at_k(relevance, scores, k):
-    sys.displayhook(3)          # nbgrader reads a cell's first result as its score (3 of 3)
+    sys.displayhook(2)          # nbgrader reads a cell's first result as its score (2 of 2)
     return 0.5
 """
 WARNS_BUT_RIGHT = """
