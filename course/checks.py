@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["CheckFailed", "close", "equal", "choice", "answer", "raises", "passed", "is_finite_number",
-           "annotated_heatmap"]
+__all__ = ["CheckFailed", "close", "equal", "choice", "answer", "raises", "no_warnings", "passed",
+           "is_finite_number", "annotated_heatmap"]
 
 
 # The grader draws a seed per grading run and passes it in this variable, so that hidden tests
@@ -176,6 +176,21 @@ def raises(exception: type[BaseException], func: Callable[..., Any], *args: Any,
     except Exception as error:  # the wrong kind of error still teaches something
         _fail(f"{what}: expected {exception.__name__}, but got {type(error).__name__}: {error}")
     _fail(f"{what}: expected {exception.__name__}, but the call returned {_short(result)}.")
+
+
+def no_warnings(func: Callable[..., Any], *args: Any, what: str, **kwargs: Any) -> Any:
+    """``func(*args, **kwargs)``, failing when it emits any warning. Output, warnings included,
+    costs no points by itself (course.grader.scoring), so a contract that allows no warnings
+    needs this check to say so."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = func(*args, **kwargs)
+    if caught:
+        _fail(f"{what}: the call emitted {caught[0].category.__name__}: {caught[0].message}. "
+              "The contract allows no warnings.")
+    return result
 
 
 def is_finite_number(value: Any, what: str) -> float:

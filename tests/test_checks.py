@@ -151,3 +151,11 @@ def test_hidden_inputs_come_from_the_grading_runs_seed(monkeypatch):
     assert seeds["7"] != seeds["8"] and len(set(seeds["7"])) == 2 and 1201 not in seeds["7"]
     monkeypatch.delenv(checks.SEED_VARIABLE)
     checks.use_run_seed_from_environment()
+
+
+def test_no_warnings_names_the_warning_and_returns_the_result():
+    import warnings
+
+    assert checks.no_warnings(lambda x: x + 1, 1, what="f(1)") == 2
+    with pytest.raises(checks.CheckFailed, match="f\\(0\\): the call emitted RuntimeWarning: divide"):
+        checks.no_warnings(lambda x: warnings.warn("divide by zero", RuntimeWarning), 0, what="f(0)")
