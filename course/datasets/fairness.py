@@ -72,3 +72,18 @@ def loan_repayments(n: int = 1500, seed: int = SEED) -> pd.DataFrame:
     return pd.DataFrame({"income": income.astype(float), "debt_pct": debt_pct.astype(float),
                          "credit_years": credit_years.astype(float), "amount": amount.astype(float),
                          "days_in_collections": days.astype(float), "defaulted": defaulted})
+
+
+def weekly_hours(is_female, seed: int = SEED) -> np.ndarray:
+    """Seeded weekly working hours for the applicants of ``loan_applications`` (assignment 15).
+
+    ``is_female`` is one flag per applicant (1 = facet d). The hours differ sharply between the
+    facets (women in this data work part time far more often) but played no part in the historical
+    decisions: their only link to the ``approved`` label runs through gender. A model trained on
+    them without the gender column learns the gender bias back through them, which is what a
+    proxy feature is. Whole numbers stored as floats, between 8 and 60.
+    """
+    female = np.asarray(is_female, dtype=float) == 1
+    rng = np.random.default_rng(seed + 150)
+    hours = np.where(female, rng.normal(29, 4, size=female.size), rng.normal(42, 4, size=female.size))
+    return np.clip(np.round(hours), 8, 60).astype(float)
