@@ -84,3 +84,32 @@ def training_candidates() -> pd.DataFrame:
         ("stacked-ensemble", "ml.m5.4xlarge", 0.931, 60.0, 0.922),
     ]
     return pd.DataFrame(rows, columns=["name", "instance_type", "accuracy", "train_hours", "usd_per_hour"])
+
+
+def serving_candidates() -> pd.DataFrame:
+    """The candidates of ``training_candidates()`` with what it costs to serve each of them.
+
+    Added columns: ``serving_instance`` (the real-time endpoint's instance type),
+    ``instance_usd_per_hour`` (the price of one such instance per hour) and
+    ``max_rps_per_instance`` (the requests per second one instance sustains for that model).
+    The prices and throughputs are **made-up example numbers** for teaching, not quotes or
+    benchmarks. They are chosen so that the cheapest model to train (k-nearest neighbours, which
+    compares every request with the stored training rows) is among the dearest to serve, and a
+    model that costs more to train but predicts fast on a small instance is the cheapest to own.
+    """
+    serving = {
+        "logistic-regression": ("ml.c5.large", 0.10, 400.0),
+        "knn": ("ml.c5.2xlarge", 0.41, 15.0),
+        "random-forest-200": ("ml.c5.xlarge", 0.20, 60.0),
+        "xgboost-300": ("ml.c5.large", 0.10, 150.0),
+        "xgboost-300-4-nodes": ("ml.c5.large", 0.10, 150.0),
+        "mlp-3-layers": ("ml.c5.xlarge", 0.20, 120.0),
+        "xgboost-1000": ("ml.c5.xlarge", 0.20, 80.0),
+        "xgboost-1000-gpu": ("ml.c5.xlarge", 0.20, 80.0),
+        "tab-transformer": ("ml.g4dn.xlarge", 0.74, 100.0),
+        "stacked-ensemble": ("ml.c5.2xlarge", 0.41, 20.0),
+    }
+    table = training_candidates()
+    extra = pd.DataFrame([serving[name] for name in table["name"]],
+                         columns=["serving_instance", "instance_usd_per_hour", "max_rps_per_instance"])
+    return pd.concat([table, extra], axis=1)
