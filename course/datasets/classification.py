@@ -68,3 +68,22 @@ def search_rankings(n_queries: int = 4, n_docs: int = 10, seed: int = SEED
         scores = 0.6 * relevance + rng.normal(0.0, 0.8, size=n_docs)
         queries.append((relevance.astype(int), scores))
     return queries
+
+
+def rare_condition_scores(n_negative: int = 2970, n_positive: int = 30, separation: float = 2.2,
+                          seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:
+    """Labels and model probabilities for a seeded screening test of a rare condition (1 = ill).
+
+    The default is 1 % positives (30 of 3000). Each sample's hidden "signal" is standard normal,
+    shifted by ``separation`` for the ill; the model's probability is a logistic function of it, so
+    the scores are continuous (no ties) and between 0 and 1. Because the two score distributions do
+    not depend on the class sizes, calling it again with ``n_negative == n_positive`` gives a
+    balanced set scored by the *same* model: ROC-AUC barely changes, average precision does.
+    Returns ``(y, scores)`` as NumPy arrays in shuffled order.
+    """
+    rng = np.random.default_rng(seed)
+    y = np.concatenate([np.zeros(n_negative, dtype=int), np.ones(n_positive, dtype=int)])
+    signal = rng.normal(size=y.size) + separation * y
+    scores = 1.0 / (1.0 + np.exp(-(1.6 * signal - 5.2)))
+    order = rng.permutation(y.size)
+    return y[order], scores[order]
