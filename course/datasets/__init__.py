@@ -11,8 +11,11 @@ from .regression import diabetes_progression, delivery_predictions
 from .convergence import wavy_regression, gradient_descent_data, debugger_runs
 from .fairness import LOAN_PURPOSES, loan_applications, loan_repayments
 from .experiments import experiment_data, shadow_traffic, training_candidates
+from .training import logistic_rows, scaling_measurements
+from .regularization import sparse_signal, noisy_moons, digit_tasks
 
 __all__ = ["SEED", "breast_cancer_screening", "fraud_transactions", "TICKET_QUEUES", "ticket_triage",
            "search_rankings", "diabetes_progression", "delivery_predictions", "wavy_regression",
            "gradient_descent_data", "debugger_runs", "LOAN_PURPOSES", "loan_applications",
-           "loan_repayments", "experiment_data", "shadow_traffic", "training_candidates"]
+           "loan_repayments", "experiment_data", "shadow_traffic", "training_candidates",
+           "logistic_rows", "scaling_measurements", "sparse_signal", "noisy_moons", "digit_tasks"]
