@@ -31,6 +31,11 @@ PARTS = {
     "test_precision_recall_f1": {"test_precision_recall_f1_edge_cases"},
     "test_roc_points": {"test_roc_points_edge_cases"},
     "test_ndcg_at_k": {"test_ndcg_at_k_edge_cases"},
+    "test_specificity": {"test_specificity_edge_cases"},
+    "test_f_beta": {"test_f_beta_boundaries", "test_f_beta_zero_division"},
+    "test_pr_points": {"test_pr_points_edge_cases"},
+    "test_average_precision_from_scores": {"test_average_precision_from_scores_edge_cases"},
+    "test_log_loss_from_scratch": {"test_log_loss_edge_cases"},
 }
 
 
@@ -153,10 +158,12 @@ for _name in ("close", "equal", "choice", "answer", "raises", "is_finite_number"
 SOLUTION_FUNCTIONS = {"confusion_matrix_from_scratch", "plot_confusion_heatmap",
                       "precision_recall_f1", "f1_average", "majority_baseline_accuracy",
                       "roc_points", "auc_trapezoid", "total_cost", "best_threshold",
-                      "average_precision", "mean_average_precision", "ndcg_at_k"}
+                      "average_precision", "mean_average_precision", "ndcg_at_k",
+                      "specificity", "f_beta", "pr_points", "average_precision_from_scores", "log_loss_from_scratch"}
 WRONG_FROM_PRECISION = {"precision_recall_f1", "f1_average", "majority_baseline_accuracy",
                         "roc_points", "auc_trapezoid", "total_cost", "best_threshold",
-                        "average_precision", "mean_average_precision", "ndcg_at_k"}
+                        "average_precision", "mean_average_precision", "ndcg_at_k",
+                        "specificity", "f_beta", "pr_points", "average_precision_from_scores", "log_loss_from_scratch"}
 
 
 def _patched(patch: str):
@@ -271,7 +278,7 @@ for _path in glob.glob('../../../source/**/*.ipynb', recursive=True):
 
 QUESTION_TESTS = {"test_q1_medical_screening", "test_q2_spam_filter", "test_q3_accuracy_paradox",
                   "test_q4_threshold_independent", "test_q5_ranking_metric",
-                  "test_q6_macro_vs_micro"}
+                  "test_q6_macro_vs_micro", "test_q7_pr_auc_imbalanced", "test_q8_fbeta_choice"}
 # Once a library function is replaced, every later test cell is failed, right answers included.
 TESTS_OF_PRECISION_ON = {f"test_{n}" for n in WRONG_FROM_PRECISION} | QUESTION_TESTS
 
@@ -293,7 +300,9 @@ CATALOG = [
                        "test_mean_average_precision", "test_ndcg_at_k"} | QUESTION_TESTS),
             "time budget", heavy=True,
             maybe=frozenset({"test_majority_baseline_accuracy", "test_roc_points",
-                             "test_auc_trapezoid"})),
+                             "test_auc_trapezoid", "test_specificity", "test_f_beta",
+                             "test_pr_points", "test_average_precision_from_scores",
+                             "test_log_loss_from_scratch"})),
     Hostile("memory-hog", "allocates far more memory than allowed",
             _append("precision_recall_f1", "_right = precision_recall_f1\n"
                     "def precision_recall_f1(*args, **kwargs):\n"
