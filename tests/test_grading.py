@@ -28,7 +28,9 @@ from tests.support.classes import course_with, report
 pytestmark = pytest.mark.slow
 
 ASSIGNMENT = hostile.ASSIGNMENT
-LIMITS = ["--budget", "30", "--cell-timeout", "8", "--memory-mb", "1536"]
+# the budget leaves room for two cell timeouts and restarts (loop-ignores-interrupt) and
+# is too short for 70 s of sleep (slow-everywhere)
+LIMITS = ["--budget", "50", "--cell-timeout", "8", "--memory-mb", "1536"]
 ORDINARY = [classroom.perfect(), classroom.blank(), *classroom.one_per_mistake(ASSIGNMENT)[:2]]
 
 

@@ -82,8 +82,9 @@ def all_secret_lines(source: Path, published: Iterable[Path] = (), min_length: i
     """Every distinctive solution or hidden-test line of the course → where it is from.
 
     A line that some notebook shows outside any region (``import itertools`` in one lab's setup,
-    say) or that a ``published`` helper module contains is not secret anywhere, so the scan flags
-    only what no student is ever shown.
+    say), even as part of a longer line (a hidden check's ``what="..."),`` continuation that a
+    visible check writes on one line), or that a ``published`` helper module contains is not
+    secret anywhere, so the scan flags only what no student is ever shown.
     """
     found: dict[str, str] = {}
     visible = {line.strip() for path in published for line in path.read_text().splitlines()}
@@ -95,7 +96,8 @@ def all_secret_lines(source: Path, published: Iterable[Path] = (), min_length: i
                 visible.add(text)
             elif _distinctive(text, min_length):
                 found.setdefault(text, f"{kind} code of {notebook.parent.name}/{notebook.name}")
-    return {line: origin for line, origin in found.items() if line not in visible}
+    shown = "\n".join(visible)
+    return {line: origin for line, origin in found.items() if line not in shown}
 
 
 def _text_lines(path: Path) -> set[str] | None:

@@ -292,17 +292,19 @@ CATALOG = [
             _append("ndcg_at_k", "import signal\n\ndef ndcg_at_k(*args, **kwargs):\n"
                     "    signal.signal(signal.SIGINT, signal.SIG_IGN)\n    while True:\n        pass"),
             frozenset({"test_ndcg_at_k"}), "restarted", heavy=True),
-    Hostile("slow-everywhere", "every answer from precision_recall_f1 to total_cost sleeps 7 s: "
-            "the notebook's time budget runs out",
-            _slow({"precision_recall_f1", "f1_average", "majority_baseline_accuracy",
-                   "roc_points", "auc_trapezoid", "total_cost"}),
+    Hostile("slow-everywhere", "ten answers from precision_recall_f1 to total_cost sleep 7 s "
+            "each: the notebook's time budget runs out",
+            _slow({"precision_recall_f1", "specificity", "f_beta", "f1_average",
+                   "majority_baseline_accuracy", "roc_points", "auc_trapezoid", "pr_points",
+                   "log_loss_from_scratch", "total_cost"}),
             frozenset({"test_total_cost", "test_best_threshold", "test_average_precision",
                        "test_mean_average_precision", "test_ndcg_at_k"} | QUESTION_TESTS),
             "time budget", heavy=True,
+            # 70 s of sleep against a 50 s budget: it runs out after the fifth slow answer at
+            # the earliest and before the tenth (total_cost) at the latest
             maybe=frozenset({"test_majority_baseline_accuracy", "test_roc_points",
-                             "test_auc_trapezoid", "test_specificity", "test_f_beta",
-                             "test_pr_points", "test_average_precision_from_scores",
-                             "test_log_loss_from_scratch"})),
+                             "test_auc_trapezoid", "test_pr_points",
+                             "test_average_precision_from_scores", "test_log_loss_from_scratch"})),
     Hostile("memory-hog", "allocates far more memory than allowed",
             _append("precision_recall_f1", "_right = precision_recall_f1\n"
                     "def precision_recall_f1(*args, **kwargs):\n"
