@@ -448,6 +448,29 @@ def model_containers(request: Mapping) -> Iterator[str]:
             yield f"Containers[{index}].ContainerHostname: required: {why}"
 
 
+@_rule("sagemaker", "CreateCompilationJob")
+def compilation_target(request: Mapping) -> Iterator[str]:
+    """A Neo compilation job targets a device (OutputConfig.TargetDevice) or a platform
+    (TargetPlatform: Os, Arch, Accelerator), one or the other ("an alternative of TargetDevice",
+    botocore's OutputConfig); the input shapes (InputConfig.DataInputConfig) are a JSON dictionary
+    of input names to shapes (botocore's InputConfig.DataInputConfig)."""
+    output = _dict(request.get("OutputConfig"))
+    if "OutputConfig" in request and ("TargetDevice" in output) == ("TargetPlatform" in output):
+        both = "TargetDevice" in output
+        yield ("OutputConfig: give TargetDevice or TargetPlatform, "
+               + ("not both" if both else "one of them is required"))
+    shapes = _dict(request.get("InputConfig")).get("DataInputConfig")
+    if isinstance(shapes, str):
+        import json
+        try:
+            parsed = json.loads(shapes)
+        except ValueError:
+            parsed = None
+        if not isinstance(parsed, (dict, list)):
+            yield (f"InputConfig.DataInputConfig: {_show(shapes)} is not a JSON dictionary of input "
+                   """shapes, e.g. '{"input": [1, 3, 224, 224]}'""")
+
+
 # ---------------------------------------------------------------------------------------------
 # What students call
 

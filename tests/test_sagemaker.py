@@ -425,3 +425,39 @@ def _set(request: dict, path: tuple, value):
     else:
         target[path[-1]] = value
     return mutant
+
+
+def test_a_compilation_job_targets_a_device_or_a_platform_with_json_input_shapes():
+    job = {"CompilationJobName": "resnet-edge", "RoleArn": "arn:aws:iam::123456789012:role/R",
+           "InputConfig": {"S3Uri": "s3://b/model.tar.gz", "Framework": "PYTORCH",
+                           "DataInputConfig": '{"input0": [1, 3, 224, 224]}'},
+           "OutputConfig": {"S3OutputLocation": "s3://b/compiled/", "TargetDevice": "jetson_nano"},
+           "StoppingCondition": {"MaxRuntimeInSeconds": 900}}
+    assert sagemaker.problems("CreateCompilationJob", job) == []
+    job["OutputConfig"]["TargetPlatform"] = {"Os": "LINUX", "Arch": "ARM64", "Accelerator": "NVIDIA"}
+    only(sagemaker.problems("CreateCompilationJob", job), "TargetDevice or TargetPlatform, not both")
+    del job["OutputConfig"]["TargetDevice"]
+    assert sagemaker.problems("CreateCompilationJob", job) == []
+    del job["OutputConfig"]["TargetPlatform"]
+    only(sagemaker.problems("CreateCompilationJob", job), "one of them is required")
+    job["OutputConfig"]["TargetDevice"] = "Jetson Nano"
+    only(sagemaker.problems("CreateCompilationJob", job), "did you mean 'jetson_nano'?")
+    job["OutputConfig"]["TargetDevice"] = "rasp3b"
+    job["InputConfig"]["DataInputConfig"] = "[1, 3, 224, 224"
+    only(sagemaker.problems("CreateCompilationJob", job), "DataInputConfig", "not a JSON dictionary")
+
+
+def test_other_services_use_their_own_models():
+    job = {"jobName": "ft-1", "customModelName": "support-bot",
+           "roleArn": "arn:aws:iam::123456789012:role/Bedrock",
+           "baseModelIdentifier": "amazon.titan-text-express-v1", "customizationType": "FINE_TUNING",
+           "trainingDataConfig": {"s3Uri": "s3://my-bucket/train.jsonl"},
+           "outputDataConfig": {"s3Uri": "s3://my-bucket/out/"},
+           "hyperParameters": {"epochCount": "2", "learningRate": "0.00001"}}
+    assert sagemaker.problems("CreateModelCustomizationJob", job, service="bedrock") == []
+    job["hyperParameters"]["epochCount"] = 2
+    job["customizationType"] = "FINETUNING"
+    found = sagemaker.problems("CreateModelCustomizationJob", job, service="bedrock")
+    assert "hyperParameters['epochCount']: expected a str, got int 2 (this member is a string: " \
+           "write '2')" in found
+    assert any("did you mean 'FINE_TUNING'" in p for p in found) and len(found) == 2
