@@ -13,9 +13,13 @@ from .fairness import LOAN_PURPOSES, loan_applications, loan_repayments
 from .experiments import experiment_data, shadow_traffic, training_candidates
 from .training import logistic_rows, scaling_measurements
 from .regularization import sparse_signal, noisy_moons, digit_tasks
+from .tuning import tuning_data, tuning_job_summaries
+from .ensembles import churn_customers, noisy_wave, wave_truth, ensemble_costs
 
 __all__ = ["SEED", "breast_cancer_screening", "fraud_transactions", "TICKET_QUEUES", "ticket_triage",
            "search_rankings", "diabetes_progression", "delivery_predictions", "wavy_regression",
            "gradient_descent_data", "debugger_runs", "LOAN_PURPOSES", "loan_applications",
            "loan_repayments", "experiment_data", "shadow_traffic", "training_candidates",
-           "logistic_rows", "scaling_measurements", "sparse_signal", "noisy_moons", "digit_tasks"]
+           "logistic_rows", "scaling_measurements", "sparse_signal", "noisy_moons", "digit_tasks",
+           "tuning_data", "tuning_job_summaries",
+           "churn_customers", "noisy_wave", "wave_truth", "ensemble_costs"]
