@@ -30,6 +30,7 @@ import math
 import re
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 from .checks import CheckFailed
@@ -265,13 +266,13 @@ def _walk_string(value: Any, shape, path: str) -> Iterator[str]:
 # Documented rules the API model cannot express
 
 Rule = Callable[[Mapping], Iterator[str]]
-RULES: dict[tuple[str, str], list[Rule]] = {}
+_REGISTERED: dict[tuple[str, str], list[Rule]] = {}
 
 
 def _rule(service: str, *operations: str) -> Callable[[Rule], Rule]:
     def register(rule: Rule) -> Rule:
         for operation in operations:
-            RULES.setdefault((service, operation), []).append(rule)
+            _REGISTERED.setdefault((service, operation), []).append(rule)
         return rule
     return register
 
@@ -469,6 +470,11 @@ def compilation_target(request: Mapping) -> Iterator[str]:
         if not isinstance(parsed, (dict, list)):
             yield (f"InputConfig.DataInputConfig: {_show(shapes)} is not a JSON dictionary of input "
                    """shapes, e.g. '{"input": [1, 3, 224, 224]}'""")
+
+
+# (service, operation) -> its rules; read-only, so that a notebook cannot quietly empty it
+RULES: Mapping[tuple[str, str], tuple[Rule, ...]] = MappingProxyType(
+    {key: tuple(rules) for key, rules in _REGISTERED.items()})
 
 
 # ---------------------------------------------------------------------------------------------

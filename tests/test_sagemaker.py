@@ -461,3 +461,25 @@ def test_other_services_use_their_own_models():
     assert "hyperParameters['epochCount']: expected a str, got int 2 (this member is a string: " \
            "write '2')" in found
     assert any("did you mean 'FINE_TUNING'" in p for p in found) and len(found) == 2
+
+
+def test_a_notebook_that_disarms_the_checker_is_caught():
+    """Test cells trust ``course.sagemaker``: the tamper probe sees a replaced function, the
+    screen flags the assignment for review, and the rules cannot be emptied in place."""
+    from course.grader import integrity
+    namespace: dict = {}
+    exec(integrity.SCAN, namespace)
+    scan = namespace["scan"]
+    assert "course.sagemaker.problems replaced" not in scan(integrity.WATCHED, (), (), None)
+    original = sagemaker.problems
+    try:
+        sagemaker.problems = lambda *args, **kwargs: []
+        assert "course.sagemaker.problems replaced" in scan(integrity.WATCHED, (), (), None)
+    finally:
+        sagemaker.problems = original
+    assert integrity.screen("sagemaker.problems = lambda *a, **k: []") == [
+        "assignments to library attributes"]
+    with pytest.raises((TypeError, AttributeError)):
+        sagemaker.RULES.clear()
+    with pytest.raises(TypeError):
+        sagemaker.RULES[("sagemaker", "CreateModel")] = ()

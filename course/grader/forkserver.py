@@ -42,8 +42,9 @@ PRELOAD = ("ipykernel.kernelapp", "numpy", "pandas", "scipy.stats", "matplotlib.
            "sklearn.base", "sklearn.cluster", "sklearn.compose", "sklearn.datasets",
            "sklearn.dummy", "sklearn.ensemble", "sklearn.inspection", "sklearn.linear_model",
            "sklearn.metrics", "sklearn.model_selection", "sklearn.pipeline",
-           "sklearn.preprocessing", "sklearn.tree", "xgboost", "botocore.session",
-           "botocore.validate", "course.checks", "course.datasets")
+           "sklearn.preprocessing", "sklearn.tree", "sklearn.neural_network",
+           "sklearn.gaussian_process", "xgboost", "botocore.session", "course.checks",
+           "course.datasets", "course.plots", "course.sagemaker")
 # ipykernel sets this before a kernel's first import of matplotlib; the server imports
 # matplotlib earlier, so it must already hold the kernel's value.
 MATPLOTLIB_BACKEND = "module://matplotlib_inline.backend_inline"

@@ -37,7 +37,7 @@ TAMPERED = "TamperingDetected"
 WATCHED = ("numpy", "numpy.linalg", "numpy.random", "pandas", "matplotlib.pyplot",
            "sklearn.metrics", "sklearn.model_selection", "sklearn.linear_model", "sklearn.tree",
            "sklearn.ensemble", "sklearn.inspection", "xgboost", "course", "course.checks",
-           "course.datasets")
+           "course.datasets", "course.plots", "course.sagemaker")
 # Shell methods that, set on the shell itself, would intercept the execution of test cells.
 SHELL_METHODS = ("run_cell", "run_cell_async", "run_ast_nodes", "run_code", "transform_cell",
                  "transform_ast", "should_run_async", "showtraceback", "_showtraceback",
@@ -168,8 +168,9 @@ SCREENED = [
     (r"_mdl_|\bMDL_", "the grader's own names"),
     (r"(?<![\w.])(In|Out|_ih|_oh|_i\d+)[ \t]*\[", "the notebook's input/output history"),
     (r"__eq__|__ne__|__hash__", "redefined equality"),
-    (r"\b_*(np|numpy|pd|pandas|plt|checks|sklearn|metrics|xgb)[ \t]*\.[ \t]*\w+[ \t]*=(?!=)"
-     r"|setattr\([ \t]*_*(np|numpy|pd|pandas|plt|checks|sklearn|metrics|xgb)\b",
+    (r"\b_*(np|numpy|pd|pandas|plt|checks|plots|sagemaker|sklearn|metrics|xgb)[ \t]*\.[ \t]*\w+"
+     r"[ \t]*=(?!=)|setattr\([ \t]*_*(np|numpy|pd|pandas|plt|checks|plots|sagemaker|sklearn|"
+     r"metrics|xgb)\b",
      "assignments to library attributes"),
 ]
 LIBRARIES = r"(numpy|pandas|sklearn|scipy|matplotlib|xgboost|course)"
