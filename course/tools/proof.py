@@ -191,9 +191,14 @@ def _fork(shell, cells: list[dict], run: dict, seconds: int) -> dict:
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:                                       # the child
+        here = None
         try:
             os.close(read)
             signal.alarm(seconds)                      # default action: the child is killed
+            # files the mistaken cells write (a train.py, a model) stay in a copy of the folder
+            here = tempfile.mkdtemp(prefix="mdl-proof-child-")
+            shutil.copytree(os.getcwd(), here, dirs_exist_ok=True, symlinks=True)
+            os.chdir(here)
             result = {"failed": {}, "passed": [], "error": None}
             for index in range(run["at"], run["until"] + 1):
                 code = run["code"] if index == run["at"] else cells[index]["source"]
@@ -201,6 +206,8 @@ def _fork(shell, cells: list[dict], run: dict, seconds: int) -> dict:
             with os.fdopen(write, "w") as pipe:
                 pipe.write(json.dumps(result))
         finally:
+            if here:
+                shutil.rmtree(here, ignore_errors=True)
             os._exit(0)
     os.close(write)
     with os.fdopen(read) as pipe:
