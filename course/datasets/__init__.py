@@ -14,6 +14,7 @@ from .experiments import experiment_data, shadow_traffic, training_candidates
 from .training import logistic_rows, scaling_measurements
 from .regularization import sparse_signal, noisy_moons, digit_tasks
 from .tuning import tuning_data, tuning_job_summaries
+from .compression import digit_images, machine_faults
 from .ensembles import churn_customers, noisy_wave, wave_truth, ensemble_costs
 
 __all__ = ["SEED", "breast_cancer_screening", "fraud_transactions", "TICKET_QUEUES", "ticket_triage",
@@ -22,4 +23,5 @@ __all__ = ["SEED", "breast_cancer_screening", "fraud_transactions", "TICKET_QUEU
            "loan_repayments", "experiment_data", "shadow_traffic", "training_candidates",
            "logistic_rows", "scaling_measurements", "sparse_signal", "noisy_moons", "digit_tasks",
            "tuning_data", "tuning_job_summaries",
+           "digit_images", "machine_faults",
            "churn_customers", "noisy_wave", "wave_truth", "ensemble_costs"]
