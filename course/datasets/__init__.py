@@ -16,6 +16,7 @@ from .regularization import sparse_signal, noisy_moons, digit_tasks
 from .tuning import tuning_data, tuning_job_summaries
 from .compression import digit_images, machine_faults
 from .ensembles import churn_customers, noisy_wave, wave_truth, ensemble_costs
+from .transfer import digit_transfer_tasks, support_pairs
 
 __all__ = ["SEED", "breast_cancer_screening", "fraud_transactions", "TICKET_QUEUES", "ticket_triage",
            "search_rankings", "diabetes_progression", "delivery_predictions", "wavy_regression",
@@ -24,4 +25,5 @@ __all__ = ["SEED", "breast_cancer_screening", "fraud_transactions", "TICKET_QUEU
            "logistic_rows", "scaling_measurements", "sparse_signal", "noisy_moons", "digit_tasks",
            "tuning_data", "tuning_job_summaries",
            "digit_images", "machine_faults",
-           "churn_customers", "noisy_wave", "wave_truth", "ensemble_costs"]
+           "churn_customers", "noisy_wave", "wave_truth", "ensemble_costs",
+           "digit_transfer_tasks", "support_pairs"]
