@@ -27,6 +27,12 @@ c.ClearSolutions.code_stub = {
 }
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
+# Files a notebook writes as it runs (10's `%%writefile train.py` and `serve.py` cells) are never
+# released to students or copied from a source folder where a run left them: the notebook
+# writes them again. The rest is nbgrader's default list.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
+                            "train.py", "serve.py"]
+
 # Per-cell time limit. Every course cell runs in a few seconds; a runaway loop costs at most
 # this long per cell (upstream's default is 30 s; a fresh machine builds matplotlib's font cache
 # on first import, which can take longer).

@@ -63,3 +63,16 @@ def test_source_notebooks_have_no_outputs(assignment):
         cells = nbformat.read(source, as_version=4).cells
         with_output = [i for i, c in enumerate(cells) if c.cell_type == "code" and (c.outputs or c.execution_count)]
         assert not with_output, f"{source.name}: strip outputs of cells {with_output}"
+
+
+def test_files_a_notebook_writes_as_it_runs_are_never_released(tmp_path):
+    """10's notebook writes train.py and serve.py where it runs: left behind in source/ by a run
+    (nbval, an instructor in JupyterLab), they must not reach students (nbgrader_config.py's
+    ignore list); a data file beside a notebook still does (the control)."""
+    assignment = "10-sagemaker-integration"
+    course = pipeline.make_course(tmp_path / "course", [assignment])
+    for name in ("train.py", "serve.py", "extra_data.csv"):
+        (course.root / "source" / assignment / name).write_text("1,2\n")
+    released = _files(pipeline.generate_release(course, assignment))
+    assert "extra_data.csv" in released
+    assert "train.py" not in released and "serve.py" not in released

@@ -17,6 +17,7 @@ from .tuning import tuning_data, tuning_job_summaries
 from .compression import digit_images, machine_faults
 from .ensembles import churn_customers, noisy_wave, wave_truth, ensemble_costs
 from .transfer import digit_transfer_tasks, support_pairs
+from .integration import delivery_rows, delivery_registry
 
 __all__ = ["SEED", "breast_cancer_screening", "fraud_transactions", "TICKET_QUEUES", "ticket_triage",
            "search_rankings", "diabetes_progression", "delivery_predictions", "wavy_regression",
@@ -26,4 +27,4 @@ __all__ = ["SEED", "breast_cancer_screening", "fraud_transactions", "TICKET_QUEU
            "tuning_data", "tuning_job_summaries",
            "digit_images", "machine_faults",
            "churn_customers", "noisy_wave", "wave_truth", "ensemble_costs",
-           "digit_transfer_tasks", "support_pairs"]
+           "digit_transfer_tasks", "support_pairs", "delivery_rows", "delivery_registry"]
