@@ -5,12 +5,14 @@ import numpy as np
 
 
 def digit_transfer_tasks(seed: int = 1101) -> dict[str, np.ndarray]:
-    """scikit-learn's bundled 8x8 digits as a large source task and a small related target task.
+    """scikit-learn's bundled 8x8 digits as a source task and a related, smaller target task.
 
-    The source task is digits 0-4 (all their rows); the target task is digits 5-9, split into a
-    training pool (first 500 rows after a seeded shuffle) and a test part (the rest). The pixels
-    are scaled to [0, 1] (divided by 16). Target labels are 5-9. Keys: ``X_source``,
-    ``y_source``, ``X_target_pool``, ``y_target_pool``, ``X_target_test``, ``y_target_test``.
+    After a seeded shuffle, the first 900 images are the source task: which digit it is (0-9).
+    The other images are the target task, a new question about new images: is the digit a prime
+    (2, 3, 5 or 7: label 1) or not (label 0)? They are split into a training pool (the first 500)
+    and a test part (the rest). The pixels are scaled to [0, 1] (divided by 16). Keys:
+    ``X_source``, ``y_source``, ``X_target_pool``, ``y_target_pool``, ``X_target_test``,
+    ``y_target_test``.
     """
     from sklearn.datasets import load_digits
 
@@ -18,9 +20,8 @@ def digit_transfer_tasks(seed: int = 1101) -> dict[str, np.ndarray]:
     X, y = digits.data.astype(float) / 16.0, digits.target.astype(int)
     order = np.random.default_rng(seed).permutation(len(y))
     X, y = X[order], y[order]
-    source, target = y < 5, y >= 5
-    Xt, yt = X[target], y[target]
-    return {"X_source": X[source], "y_source": y[source],
+    Xt, yt = X[900:], np.isin(y[900:], (2, 3, 5, 7)).astype(int)
+    return {"X_source": X[:900], "y_source": y[:900],
             "X_target_pool": Xt[:500], "y_target_pool": yt[:500],
             "X_target_test": Xt[500:], "y_target_test": yt[500:]}
 
