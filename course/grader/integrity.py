@@ -37,7 +37,7 @@ TAMPERED = "TamperingDetected"
 WATCHED = ("numpy", "numpy.linalg", "numpy.random", "pandas", "matplotlib.pyplot",
            "sklearn.metrics", "sklearn.model_selection", "sklearn.linear_model", "sklearn.tree",
            "sklearn.ensemble", "sklearn.inspection", "xgboost", "course", "course.checks",
-           "course.datasets", "course.plots", "course.sagemaker")
+           "course.datasets", "course.datasets.integration", "course.plots", "course.sagemaker")
 # Shell methods that, set on the shell itself, would intercept the execution of test cells.
 SHELL_METHODS = ("run_cell", "run_cell_async", "run_ast_nodes", "run_code", "transform_cell",
                  "transform_ast", "should_run_async", "showtraceback", "_showtraceback",
