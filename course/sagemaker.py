@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import functools
+import json
 import math
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -142,7 +143,7 @@ def _wrong_type(path: str, shape, value: Any) -> str:
     module = type(value).__module__
     if module.startswith("numpy") and shape.type_name in ("integer", "long", "float", "double"):
         message += " (boto3 cannot send NumPy numbers: convert it with int(...) or float(...))"
-    elif shape.type_name == "string" and _is_number(value) and not isinstance(value, bool):
+    elif shape.type_name == "string" and _is_number(value):
         message += f" (this member is a string: write {str(value)!r})"
     elif shape.type_name in ("integer", "long") and isinstance(value, float) and value.is_integer():
         message += f" (write {int(value)})"
@@ -462,7 +463,6 @@ def compilation_target(request: Mapping) -> Iterator[str]:
                + ("not both" if both else "one of them is required"))
     shapes = _dict(request.get("InputConfig")).get("DataInputConfig")
     if isinstance(shapes, str):
-        import json
         try:
             parsed = json.loads(shapes)
         except ValueError:
