@@ -52,31 +52,50 @@ def test_test_cells_give_partial_credit(assignment):
 
 def test_syllabus_maps_only_existing_graded_cells():
     assert sorted(syllabus.GRADED) == ASSIGNMENTS, "every assignment in source/ needs a syllabus entry"
-    planned = {p.assignment: p.items for p in syllabus.PLAN}
-    for assignment, items in syllabus.GRADED.items():
+    planned = {p.assignment: p for p in syllabus.PLAN}
+    for assignment in ASSIGNMENTS:
         graded_ids = {m["grade_id"] for m in _cells(assignment) if m.get("grade")}
-        assert set(items) <= set(planned[assignment]), f"{assignment} claims items it does not plan"
-        for item, grade_ids in items.items():
-            assert grade_ids, f"{assignment}: {item} lists no graded cell"
-            missing = set(grade_ids) - graded_ids
-            assert not missing, f"{assignment}: {item} maps to missing or ungraded cells {missing}"
-        unmapped = graded_ids - {g for ids in items.values() for g in ids}
-        assert not unmapped, f"{assignment}: graded cells not in the syllabus: {unmapped}"
+        listed = set()
+        for exam, found, allowed in (("C01", syllabus.GRADED, planned[assignment].items),
+                                     ("C02", syllabus.graded(table="graded_c02"), planned[assignment].c02)):
+            items = found[assignment]
+            assert set(items) <= set(allowed), f"{assignment} claims {exam} items it does not plan"
+            for item, grade_ids in items.items():
+                assert grade_ids, f"{assignment}: {item} lists no graded cell"
+                missing = set(grade_ids) - graded_ids
+                assert not missing, f"{assignment}: {item} maps to missing or ungraded cells {missing}"
+                listed |= set(grade_ids)
+        unmapped = graded_ids - listed
+        assert not unmapped, f"{assignment}: graded cells in neither exam's syllabus: {unmapped}"
 
 
-def test_syllabus_lists_37_items_and_17_assignments():
-    assert len(syllabus.EXAM_ITEMS) == 37
-    assert len(syllabus.PLAN) == 17
-    planned = {item for p in syllabus.PLAN for item in p.items}
-    assert planned == set(syllabus.EXAM_ITEMS), "every exam item must be planned somewhere"
+def test_c02_skills_follow_from_the_plan():
+    """A cell that grades a C01 item grades the C02 skill that carries it on: the derived skills
+    of every assignment are planned for it."""
+    planned = {p.assignment: set(p.c02) for p in syllabus.PLAN}
+    for assignment, skills in syllabus.GRADED_C02.items():
+        assert set(skills) <= planned[assignment], f"{assignment}: C02 skills not planned: {set(skills) - planned[assignment]}"
 
 
-def test_coverage_command_reports_total(capsys):
-    assert cli(["coverage"]) == 0
+def test_syllabus_lists_both_exams_and_20_assignments():
+    assert len(syllabus.EXAM_ITEMS) == 37 and len(syllabus.C02_SKILLS) == 27
+    assert len(syllabus.PLAN) == 20
+    assert set(syllabus.C01_TO_C02) == set(syllabus.EXAM_ITEMS)
+    assert {s for skills in syllabus.C01_TO_C02.values() for s in skills} <= set(syllabus.C02_SKILLS)
+    assert {item for p in syllabus.PLAN for item in p.items} == set(syllabus.EXAM_ITEMS), \
+        "every C01 exam item must be planned somewhere"
+    assert {skill for p in syllabus.PLAN for skill in p.c02} == set(syllabus.C02_SKILLS), \
+        "every C02 skill must be planned somewhere"
+
+
+@pytest.mark.parametrize(("exam", "total"), [("C01", 37), ("C02", 27)])
+def test_coverage_command_reports_total(capsys, exam, total):
+    assert cli(["coverage", "--exam", exam]) == 0
     out = capsys.readouterr().out
-    covered = sum(1 for cells in syllabus.coverage().values() if cells)
-    assert f"{covered} of 37 exam items covered" in out
-    for assignment, items in syllabus.GRADED.items():
+    covered = sum(1 for cells in syllabus.coverage(exam).values() if cells)
+    noun = "exam items" if exam == "C01" else "skills"
+    assert f"{covered} of {total} {noun} covered" in out
+    for assignment, items in (syllabus.GRADED if exam == "C01" else syllabus.GRADED_C02).items():
         for item in items:
             assert re.search(rf"^{re.escape(item)}\s+[1-9]\d*\s+.*{assignment}", out, re.M)
 
@@ -221,3 +240,18 @@ def test_neither_length_nor_position_gives_the_key_away():
         assert max(map(keys.count, set(keys))) <= len(mine) / 2, (assignment, keys)
     keys = [key for _, _, key, _ in questions]
     assert max(map(keys.count, set(keys))) <= 0.4 * len(keys), sorted(keys)
+
+
+def test_the_readme_course_map_matches_the_syllabus():
+    """The course map students and instructors read first says what the syllabus data says: each
+    assignment's C01 items and C02 skills, and "ready" exactly for the assignments that exist."""
+    text = (paths.ROOT / "README.md").read_text()
+    rows = {m[0]: m[1:] for m in re.findall(r"^\| (\d\d) \| [^|]+ \| ([^|]+) \| ([^|]+) \| ([^|]+) \|$", text, re.M)}
+    assert len(rows) == len(syllabus.PLAN)
+    for plan in syllabus.PLAN:
+        c01, c02, status = (cell.strip() for cell in rows[plan.assignment[:2]])
+        if plan.items:
+            assert c01 == ", ".join(plan.items), plan.assignment
+        if plan.c02:
+            assert c02 == ", ".join(skill.removeprefix("C2-") for skill in plan.c02), plan.assignment
+        assert (status == "**ready**") == (plan.assignment in ASSIGNMENTS), plan.assignment

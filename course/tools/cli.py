@@ -23,7 +23,9 @@ def main(argv: list[str] | None = None) -> int:
                       help="where autograded/, feedback/ and grades.csv go (default: demo-output/; "
                            "a folder holding anything the demo did not write is refused)")
 
-    commands.add_parser("coverage", help="print which exam items the graded cells cover")
+    coverage = commands.add_parser("coverage", help="print which exam items the graded cells cover")
+    coverage.add_argument("--exam", choices=("C01", "C02"), default="C01",
+                          help="MLA-C01's 37 Domain 2 items (default) or MLA-C02's 27 skills")
 
     prove = commands.add_parser("prove", help="prove the misconception catalog: every mistake "
                                               "fails the cells it names; the solution and every "
@@ -106,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         return open_lab("instructor" if args.instructor else "student", passthrough)
     if args.command == "coverage":
         from .syllabus import coverage_report
-        print(coverage_report())
+        print(coverage_report(args.exam))
         return 0
     if args.command == "prove":
         import secrets

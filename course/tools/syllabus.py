@@ -1,10 +1,14 @@
 """The syllabus as data: exam items → assignments → the graded cells that test them.
 
-``EXAM_ITEMS`` are the 37 items of Domain 2 (MLA-C01), in the study guide's order. ``PLAN`` says
-which items each of the 17 assignments must teach. ``GRADED`` says, for every assignment that
-exists in source/, which graded cells (test-cell grade ids) test each item; it is assembled from
-each assignment's ``instructor/<assignment>/exam.toml``, and a test proves that every id in it
-exists, so `course coverage` reports what is really graded, not what is planned.
+Both exam versions are mapped. ``EXAM_ITEMS`` are the 37 items of MLA-C01's Domain 2, in the study
+guide's order; ``C02_SKILLS`` the 27 skills of MLA-C02's Domain 2 (in use from 29 September 2026).
+``PLAN`` says which items and skills each of the 20 assignments must teach. ``GRADED`` says, for
+every assignment that exists in source/, which graded cells (test-cell grade ids) test each C01
+item; it is assembled from each assignment's ``instructor/<assignment>/exam.toml``, and a test
+proves that every id in it exists, so `course coverage` reports what is really graded, not what
+is planned. ``GRADED_C02`` follows from it: a cell that grades a C01 item grades the C02 skill that
+carries the item on (``C01_TO_C02``), and the ``[graded_c02]`` table of an exam.toml adds the cells
+of skills C01 did not have (foundation models, RAG, evaluating generative AI).
 """
 from __future__ import annotations
 
@@ -55,68 +59,150 @@ EXAM_ITEMS: dict[str, str] = {
 }
 
 
+# MLA-C02 Domain 2 (AWS's exam guide and its MLA-C01 comparison page; ../shared/AWS_FACTS.md §9).
+# Short descriptions in the course's words, like EXAM_ITEMS above.
+C02_SKILLS: dict[str, str] = {
+    "C2-2.1.1": "evaluating and selecting Amazon Bedrock FMs for task requirements and performance",
+    "C2-2.1.2": "fine-tuning strategies for pre-trained FMs",
+    "C2-2.1.3": "comparing and selecting ML models, GenAI models, algorithms and solution templates",
+    "C2-2.1.4": "trade-offs of custom solutions, managed services, pre-trained models and FMs",
+    "C2-2.1.5": "RAG architecture patterns for a use case",
+    "C2-2.1.6": "trade-offs of ML model performance, training time and cost",
+    "C2-2.1.7": "trade-offs of AI model performance, latency and cost",
+    "C2-2.1.8": "AWS AI services for business problems (Textract, Rekognition, Comprehend ...)",
+    "C2-2.2.1": "SageMaker AI built-in algorithms and common ML libraries",
+    "C2-2.2.2": "script mode with supported frameworks",
+    "C2-2.2.3": "hyperparameter optimisation (Automatic Model Tuning)",
+    "C2-2.2.4": "reducing training time: early stopping, distributed training",
+    "C2-2.2.5": "preventing overfitting, underfitting and catastrophic forgetting",
+    "C2-2.2.6": "combining models to improve performance or reduce cost",
+    "C2-2.2.7": "fundamental hyperparameters: epoch, steps, batch size",
+    "C2-2.2.8": "customization techniques: task-specific prompt engineering, fine-tuning",
+    "C2-2.2.9": "optimising retrieval components and embedding models",
+    "C2-2.3.1": "reproducible experiments",
+    "C2-2.3.2": "performance baselines and drift detection",
+    "C2-2.3.3": "comparing a shadow variant with a production variant",
+    "C2-2.3.4": "explaining model outputs",
+    "C2-2.3.5": "debugging convergence issues",
+    "C2-2.3.6": "evaluation techniques for traditional ML and GenAI models",
+    "C2-2.3.7": "human evaluation: human-in-the-loop, text-generation quality",
+    "C2-2.3.8": "NLP metrics: BLEU, ROUGE, BERTScore, semantic similarity",
+    "C2-2.3.9": "AI evaluation: output assessment, content quality, bias, LLM-as-a-judge",
+    "C2-2.3.10": "RAG monitoring and retrieval accuracy",
+}
+
+# Which C02 skill carries each C01 item on. An empty tuple: C02's Domain 2 has no such skill
+# (model-size reduction and fine-tuning with custom datasets as worded were removed; bring your own
+# container and Neo left Domain 3; the Model Registry is not a Domain 2 skill).
+C01_TO_C02: dict[str, tuple[str, ...]] = {
+    "T1.K1": ("C2-2.1.3",), "T1.K2": ("C2-2.1.8",), "T1.K3": ("C2-2.1.3",), "T1.K4": ("C2-2.2.1",),
+    "T1.S1": ("C2-2.1.3",), "T1.S2": ("C2-2.1.3",), "T1.S3": ("C2-2.1.4",), "T1.S4": ("C2-2.1.6",),
+    "T1.S5": ("C2-2.1.8",),
+    "T2.K1": ("C2-2.2.7",), "T2.K2": ("C2-2.2.4",), "T2.K3": (), "T2.K4": ("C2-2.2.6",),
+    "T2.K5": ("C2-2.2.5",), "T2.K6": ("C2-2.2.3",), "T2.K7": ("C2-2.2.3",), "T2.K8": (),
+    "T2.S1": ("C2-2.2.1",), "T2.S2": ("C2-2.2.2",), "T2.S3": ("C2-2.1.2", "C2-2.2.8"),
+    "T2.S4": ("C2-2.2.3",), "T2.S5": ("C2-2.2.3",), "T2.S6": ("C2-2.2.5",), "T2.S7": ("C2-2.2.6",),
+    "T2.S8": (), "T2.S9": (),
+    "T3.K1": ("C2-2.3.6",), "T3.K2": ("C2-2.3.2",), "T3.K3": ("C2-2.3.6",), "T3.K4": ("C2-2.3.6",),
+    "T3.K5": ("C2-2.3.5",), "T3.S1": ("C2-2.3.6",), "T3.S2": ("C2-2.1.6",), "T3.S3": ("C2-2.3.1",),
+    "T3.S4": ("C2-2.3.3",), "T3.S5": ("C2-2.3.4",), "T3.S6": ("C2-2.3.5",),
+}
+
+EXAMS = {"C01": EXAM_ITEMS, "C02": C02_SKILLS}
+
+
 @dataclass(frozen=True)
 class Planned:
     assignment: str
     items: tuple[str, ...]
+    c02: tuple[str, ...] = ()
 
 
 PLAN: tuple[Planned, ...] = (
-    Planned("01-framing-and-feasibility", ("T1.S1",)),
-    Planned("02-algorithm-selection", ("T1.K1", "T1.S2")),
-    Planned("03-interpretability-and-built-in-algorithms", ("T1.K3", "T1.K4")),
-    Planned("04-ai-services-foundation-models-and-cost", ("T1.K2", "T1.S3", "T1.S4", "T1.S5")),
-    Planned("05-training-mechanics", ("T2.K1", "T2.K2")),
-    Planned("06-regularization-and-fit", ("T2.K5", "T2.S6")),
-    Planned("07-hyperparameter-tuning", ("T2.K6", "T2.K7", "T2.S4", "T2.S5")),
-    Planned("08-ensembles", ("T2.S7", "T2.K4")),
+    Planned("01-framing-and-feasibility", ("T1.S1",), ("C2-2.1.3",)),
+    Planned("02-algorithm-selection", ("T1.K1", "T1.S2"), ("C2-2.1.3",)),
+    Planned("03-interpretability-and-built-in-algorithms", ("T1.K3", "T1.K4"), ("C2-2.1.3", "C2-2.2.1")),
+    Planned("04-ai-services-foundation-models-and-cost", ("T1.K2", "T1.S3", "T1.S4", "T1.S5"),
+            ("C2-2.1.4", "C2-2.1.6", "C2-2.1.8")),
+    Planned("05-training-mechanics", ("T2.K1", "T2.K2"), ("C2-2.2.4", "C2-2.2.7")),
+    Planned("06-regularization-and-fit", ("T2.K5", "T2.S6"), ("C2-2.2.5",)),
+    Planned("07-hyperparameter-tuning", ("T2.K6", "T2.K7", "T2.S4", "T2.S5"), ("C2-2.2.3",)),
+    Planned("08-ensembles", ("T2.S7", "T2.K4"), ("C2-2.2.6",)),
     Planned("09-model-size-and-compression", ("T2.K3", "T2.S8")),
-    Planned("10-sagemaker-integration", ("T2.K8", "T2.S1", "T2.S2", "T2.S9")),
-    Planned("11-transfer-learning-and-fine-tuning", ("T2.S3",)),
-    Planned("12-classification-metrics", ("T3.K1", "T3.S1")),
-    Planned("13-regression-metrics-and-baselines", ("T3.K1", "T3.K2")),
-    Planned("14-fit-diagnosis-and-convergence", ("T3.K3", "T3.K5", "T3.S6")),
-    Planned("15-bias-and-explainability", ("T3.K4", "T3.S1", "T3.S5")),
-    Planned("16-experiments-shadow-and-tradeoffs", ("T3.S2", "T3.S3", "T3.S4")),
+    Planned("10-sagemaker-integration", ("T2.K8", "T2.S1", "T2.S2", "T2.S9"), ("C2-2.2.1", "C2-2.2.2")),
+    Planned("11-transfer-learning-and-fine-tuning", ("T2.S3",), ("C2-2.1.2", "C2-2.2.8")),
+    Planned("12-classification-metrics", ("T3.K1", "T3.S1"), ("C2-2.3.6",)),
+    Planned("13-regression-metrics-and-baselines", ("T3.K1", "T3.K2"), ("C2-2.3.2", "C2-2.3.6")),
+    Planned("14-fit-diagnosis-and-convergence", ("T3.K3", "T3.K5", "T3.S6"), ("C2-2.3.5", "C2-2.3.6")),
+    Planned("15-bias-and-explainability", ("T3.K4", "T3.S1", "T3.S5"), ("C2-2.3.4", "C2-2.3.6")),
+    Planned("16-experiments-shadow-and-tradeoffs", ("T3.S2", "T3.S3", "T3.S4"),
+            ("C2-2.1.6", "C2-2.3.1", "C2-2.3.3")),
     Planned("17-capstone-broken-lab", ()),
+    Planned("18-foundation-models-and-customization", ("T1.S3", "T1.S4", "T2.S3"),
+            ("C2-2.1.1", "C2-2.1.2", "C2-2.1.4", "C2-2.1.6", "C2-2.1.7", "C2-2.2.8")),
+    Planned("19-retrieval-and-rag", ("T3.K1",), ("C2-2.1.5", "C2-2.2.9", "C2-2.3.6", "C2-2.3.10")),
+    Planned("20-evaluating-generative-ai", ("T3.K1", "T3.S1"), ("C2-2.3.6", "C2-2.3.7", "C2-2.3.8", "C2-2.3.9")),
 )
 
-def graded(folder: Path = paths.INSTRUCTOR) -> dict[str, dict[str, tuple[str, ...]]]:
-    """assignment → exam item → grade ids of the test cells that grade it, read from every
-    assignment's ``instructor/<assignment>/exam.toml`` (only assignments that exist)."""
+def graded(folder: Path = paths.INSTRUCTOR, table: str = "graded") -> dict[str, dict[str, tuple[str, ...]]]:
+    """assignment → exam item → grade ids of the test cells that grade it, read from the ``table``
+    of every assignment's ``instructor/<assignment>/exam.toml`` (only assignments that exist)."""
     found = {}
     for exam in sorted(folder.glob(f"*/{paths.EXAM_MAP}")):
         with exam.open("rb") as handle:
-            items = tomllib.load(handle).get("graded", {})
+            items = tomllib.load(handle).get(table, {})
         found[exam.parent.name] = {item: tuple(ids) for item, ids in items.items()}
     return found
 
 
+def graded_c02(folder: Path = paths.INSTRUCTOR) -> dict[str, dict[str, tuple[str, ...]]]:
+    """assignment → C02 skill → grade ids: the C01 mapping carried over by ``C01_TO_C02``, plus
+    each exam.toml's own ``[graded_c02]`` table."""
+    found: dict[str, dict[str, tuple[str, ...]]] = {}
+    explicit = graded(folder, "graded_c02")
+    for assignment, items in graded(folder).items():
+        skills: dict[str, list[str]] = {}
+        for item, grade_ids in items.items():
+            for skill in C01_TO_C02.get(item, ()):
+                skills.setdefault(skill, []).extend(grade_ids)
+        for skill, grade_ids in explicit.get(assignment, {}).items():
+            skills.setdefault(skill, []).extend(grade_ids)
+        found[assignment] = {skill: tuple(dict.fromkeys(ids)) for skill, ids in skills.items()}
+    return found
+
+
 GRADED = graded()
+GRADED_C02 = graded_c02()
 
 
-def coverage() -> dict[str, list[tuple[str, str]]]:
-    """For every exam item, the (assignment, grade id) pairs that grade it (empty if none)."""
-    covered: dict[str, list[tuple[str, str]]] = {item: [] for item in EXAM_ITEMS}
-    for assignment, items in GRADED.items():
+def coverage(exam: str = "C01") -> dict[str, list[tuple[str, str]]]:
+    """For every item of ``exam`` (C01 or C02), the (assignment, grade id) pairs that grade it."""
+    covered: dict[str, list[tuple[str, str]]] = {item: [] for item in EXAMS[exam]}
+    for assignment, items in (GRADED if exam == "C01" else GRADED_C02).items():
         for item, grade_ids in items.items():
             covered[item].extend((assignment, g) for g in grade_ids)
     return covered
 
 
-def coverage_report() -> str:
+def coverage_report(exam: str = "C01") -> str:
     """The coverage matrix as text: one row per exam item, then the total and the gaps."""
-    covered = coverage()
+    covered = coverage(exam)
+    items = EXAMS[exam]
     width = max(len(p.assignment) for p in PLAN)
-    lines = [f"{'item':6}  {'graded cells':>12}  {'assignment(s)':{width}}  description"]
-    for item, description in EXAM_ITEMS.items():
+    code = max(len(item) for item in items)
+    lines = [f"MLA-{exam} Domain 2", f"{'item':{code}}  {'graded cells':>12}  {'assignment(s)':{width}}  description"]
+    for item, description in items.items():
         where = sorted({a for a, _ in covered[item]})
-        planned = [p.assignment for p in PLAN if item in p.items]
+        planned = [p.assignment for p in PLAN if item in (p.items if exam == "C01" else p.c02)]
         shown = ", ".join(where) if where else f"(planned: {', '.join(planned) or 'none'})"
-        lines.append(f"{item:6}  {len(covered[item]):>12}  {shown:{width}}  {description}")
+        lines.append(f"{item:{code}}  {len(covered[item]):>12}  {shown:{width}}  {description}")
     missing = [item for item, cells in covered.items() if not cells]
+    noun = "exam items" if exam == "C01" else "skills"
     lines.append("")
-    lines.append(f"{len(EXAM_ITEMS) - len(missing)} of {len(EXAM_ITEMS)} exam items covered by graded cells.")
+    lines.append(f"{len(items) - len(missing)} of {len(items)} {noun} covered by graded cells.")
     if missing:
         lines.append("Missing: " + ", ".join(missing))
+    if exam == "C02":
+        lines.append("Taught for MLA-C01 only (not in C02's Domain 2): "
+                     + ", ".join(item for item, skills in C01_TO_C02.items() if not skills))
     return "\n".join(lines)
