@@ -27,6 +27,12 @@ def main(argv: list[str] | None = None) -> int:
     coverage.add_argument("--exam", choices=("C01", "C02"), default="C01",
                           help="MLA-C01's 37 Domain 2 items (default) or MLA-C02's 27 skills")
 
+    bank = commands.add_parser("questions", help="check the question bank (instructor/*/questions.toml) "
+                                                 "and the notebooks' question cells against it")
+    bank.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
+    bank.add_argument("--write", action="store_true",
+                      help="rewrite the source notebooks' question cells from the bank")
+
     prove = commands.add_parser("prove", help="prove the misconception catalog: every mistake "
                                               "fails the cells it names; the solution and every "
                                               "right answer in another style pass")
@@ -110,6 +116,17 @@ def main(argv: list[str] | None = None) -> int:
         from .syllabus import coverage_report
         print(coverage_report(args.exam))
         return 0
+    if args.command == "questions":
+        from . import questions
+        chosen = args.assignments or paths.assignments()
+        unfit = [p for a in chosen for q in questions.load(a) for p in questions.problems(q)]
+        differ = [d for a in chosen for d in questions.sync(a, write=args.write)]
+        for problem in unfit + differ:
+            print(problem)
+        total = sum(len(questions.load(a)) for a in chosen)
+        print(f"{total} questions in {len(chosen)} assignments: {len(unfit)} problems in the bank, "
+              f"{len(differ)} notebook cells {'rewritten' if args.write else 'out of step with it'}")
+        return 1 if unfit or (differ and not args.write) else 0
     if args.command == "prove":
         import secrets
 

@@ -1,0 +1,157 @@
+"""The question bank: every exam-style scenario question as data, one file per assignment.
+
+``instructor/<assignment>/questions.toml`` holds each question's stem, options, key, why each
+wrong option is wrong, and an explanation of the key. It is the one source of the questions: the
+three cells of every question in the notebook (the question, the answer cell, the test cell with
+the key hidden) are rendered from it by ``python -m course questions --write``, and a test proves
+the notebooks agree with the bank. The files live beside ``mistakes.toml``, outside ``source/``,
+so students never receive a key. A question's exam items come from ``exam.toml`` (the items its
+test cell grades), so the syllabus stays in one place.
+"""
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from . import paths, syllabus
+
+BANK = "questions.toml"
+LETTERS = "ABCDEF"
+HEADER = """# The scenario questions of {assignment}: the notebook's question cells are rendered from this
+# file (python -m course questions --write {assignment}); tests/test_questions.py proves they agree.
+# `cell` is the answer cell's grade id; the question's exam items are those exam.toml gives its
+# test cell, test_<cell>. `why` says, per wrong option, why it is wrong (graded feedback);
+# `explanation` says why the key is right (self-study and the mock exams, never graded feedback).
+"""
+
+
+@dataclass(frozen=True)
+class Question:
+    assignment: str
+    number: int                       # 1-based position in the notebook
+    cell: str                         # grade id of the answer cell, e.g. "q1_medical_screening"
+    stem: str
+    options: tuple[str, ...]
+    answer: str
+    why: dict[str, str] = field(default_factory=dict)
+    explanation: str = ""
+
+    @property
+    def letters(self) -> str:
+        return LETTERS[:len(self.options)]
+
+    @property
+    def variable(self) -> str:
+        return f"q{self.number}_answer"
+
+    @property
+    def test_cell(self) -> str:
+        return f"test_{self.cell}"
+
+    def items(self, exam: str = "C01") -> tuple[str, ...]:
+        """The exam items (C01) or skills (C02) that this question's test cell grades."""
+        found = (syllabus.GRADED if exam == "C01" else syllabus.GRADED_C02).get(self.assignment, {})
+        return tuple(item for item, cells in found.items() if self.test_cell in cells)
+
+
+def bank_path(assignment: str) -> Path:
+    return paths.INSTRUCTOR / assignment / BANK
+
+
+def load(assignment: str) -> list[Question]:
+    """The questions of one assignment, in notebook order (empty when it has no bank)."""
+    path = bank_path(assignment)
+    if not path.exists():
+        return []
+    with path.open("rb") as handle:
+        entries = tomllib.load(handle).get("question", [])
+    return [Question(assignment, number, entry["cell"], entry["stem"].strip("\n"),
+                     tuple(entry["options"]), entry["answer"], dict(entry.get("why", {})),
+                     entry.get("explanation", "").strip())
+            for number, entry in enumerate(entries, start=1)]
+
+
+def load_all() -> list[Question]:
+    return [q for assignment in paths.assignments() for q in load(assignment)]
+
+
+def problems(question: Question) -> list[str]:
+    """What makes a question unfit for the bank: every item here is a sentence for its author."""
+    where = f"{question.assignment} {question.cell}"
+    found = []
+    if not re.fullmatch(rf"q{question.number}_\w+", question.cell):
+        found.append(f"{where}: the answer cell of question {question.number} must be named q{question.number}_<topic>")
+    if not 3 <= len(question.options) <= len(LETTERS):
+        found.append(f"{where}: {len(question.options)} options (3 to {len(LETTERS)} expected)")
+    normalised = [" ".join(option.split()).lower() for option in question.options]
+    if len(set(normalised)) != len(normalised):
+        found.append(f"{where}: two options read the same")
+    if question.answer not in question.letters:
+        found.append(f"{where}: the key {question.answer!r} is not one of {question.letters}")
+    wrong = set(question.letters) - {question.answer}
+    if set(question.why) != wrong:
+        found.append(f"{where}: `why` must explain exactly the wrong options {sorted(wrong)}, "
+                     f"it has {sorted(question.why)}")
+    if len(question.explanation.split()) < 8:
+        found.append(f"{where}: the explanation of the key is missing or too short")
+    if not question.items("C01") and not question.items("C02"):
+        found.append(f"{where}: exam.toml maps {question.test_cell} to no exam item")
+    return found
+
+
+# --- Rendering the three notebook cells of a question --------------------------------------
+
+def question_markdown(question: Question) -> str:
+    options = "\n".join(f"* {letter}. {text}" for letter, text in zip(question.letters, question.options))
+    return f"**Question {question.number}.** {question.stem}\n\n{options}\n\nSet `{question.variable}`."
+
+
+def answer_cell(question: Question) -> str:
+    return f'### BEGIN SOLUTION\n{question.variable} = "{question.answer}"\n### END SOLUTION'
+
+
+def test_cell(question: Question) -> str:
+    why = ",\n".join(f"    {json.dumps(letter)}: {json.dumps(question.why[letter], ensure_ascii=False)}"
+                     for letter in question.letters if letter in question.why)
+    label = f"Question {question.number}"
+    return (f'from course import checks\n\n'
+            f'checks.choice({question.variable}, "{question.letters}", "{label}")\n'
+            f'checks.passed(1)\n'
+            f'### BEGIN HIDDEN TESTS\n'
+            f'checks.answer({question.variable}, "{question.answer}", "{question.letters}", "{label}", why={{\n'
+            f'{why}}})\n'
+            f'### END HIDDEN TESTS')
+
+
+def rendered(question: Question) -> dict[str, str]:
+    """grade id → the source that cell must hold."""
+    return {f"{question.cell}_question": question_markdown(question),
+            question.cell: answer_cell(question),
+            question.test_cell: test_cell(question)}
+
+
+def sync(assignment: str, write: bool = False) -> list[str]:
+    """The question cells of the assignment's notebooks that differ from the bank (and, with
+    ``write``, the source notebooks rewritten to agree). A bank cell missing from every notebook
+    is reported, never created: where a question goes is the author's choice."""
+    wanted = {gid: source for q in load(assignment) for gid, source in rendered(q).items()}
+    found, differences = set(), []
+    for path in paths.notebooks(paths.SOURCE / assignment):
+        notebook = nbformat.read(path, as_version=4)
+        changed = False
+        for cell in notebook.cells:
+            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if gid in wanted:
+                found.add(gid)
+                if cell.source != wanted[gid]:
+                    differences.append(f"{assignment}: cell {gid} {'rewritten from' if write else 'differs from'} {BANK}")
+                    cell.source, changed = wanted[gid], True
+        if write and changed:
+            nbformat.write(notebook, path)
+    differences += [f"{assignment}: {BANK} has {gid}, no notebook has that cell" for gid in sorted(set(wanted) - found)]
+    return differences

@@ -1,0 +1,70 @@
+"""The question bank (instructor/*/questions.toml) is the one source of the scenario questions:
+every question is fit to grade, and the notebooks' question cells are rendered from it."""
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+
+from course.tools import paths, questions
+from course.tools.cli import main as cli
+
+ASSIGNMENTS = paths.assignments()
+
+
+def _question_cells(assignment: str) -> set[str]:
+    return {cell.metadata["nbgrader"]["grade_id"]
+            for notebook in paths.notebooks(paths.SOURCE / assignment)
+            for cell in nbformat.read(notebook, as_version=4).cells
+            if re.fullmatch(r"q\d+_\w+", cell.metadata.get("nbgrader", {}).get("grade_id", ""))
+            and not cell.metadata["nbgrader"]["grade_id"].endswith("_question")}
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_question_of_a_notebook_is_in_the_bank(assignment):
+    in_bank = [q.cell for q in questions.load(assignment)]
+    assert len(in_bank) == len(set(in_bank)), "a question is in the bank twice"
+    assert set(in_bank) == _question_cells(assignment), \
+        f"{assignment}: add the notebook's questions to {questions.BANK} (or remove them from it)"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_the_notebook_question_cells_are_rendered_from_the_bank(assignment):
+    assert questions.sync(assignment) == [], "run `python -m course questions --write` and regenerate the release"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_question_is_fit_to_grade(assignment):
+    """One key among distinct options, a reason for every wrong option, an explanation of the
+    key, and an exam item for its test cell."""
+    assert [p for q in questions.load(assignment) for p in questions.problems(q)] == []
+
+
+def test_the_checks_find_what_makes_a_question_unfit():
+    """The fitness checks can fail: a question with a stray key, repeated options, a wrong
+    option left unexplained and no explanation gets one message for each."""
+    bad = questions.Question("12-classification-metrics", 1, "q1_medical_screening", "Which?",
+                             ("Recall", "recall ", "Precision"), "D", {"A": "no"}, "")
+    found = " | ".join(questions.problems(bad))
+    for fragment in ("the key 'D' is not one of ABC", "two options read the same",
+                     "`why` must explain exactly the wrong options", "explanation of the key"):
+        assert fragment in found
+
+
+def test_a_question_renders_into_cells_that_grade_it(tmp_path):
+    """The rendered test cell really grades: the key passes, another letter fails with its why."""
+    from course.checks import CheckFailed
+
+    question = next(q for assignment in ASSIGNMENTS for q in questions.load(assignment))
+    source = questions.test_cell(question).replace("### BEGIN HIDDEN TESTS\n", "").replace("### END HIDDEN TESTS", "")
+    exec(source, {question.variable: question.answer})
+    wrong = next(letter for letter in question.letters if letter != question.answer)
+    with pytest.raises(CheckFailed, match=re.escape(question.why[wrong][:40])):
+        exec(source, {question.variable: wrong})
+
+
+def test_the_questions_command_reports_the_bank(capsys):
+    assert cli(["questions"]) == 0
+    total = sum(len(questions.load(a)) for a in ASSIGNMENTS)
+    assert f"{total} questions in {len(ASSIGNMENTS)} assignments: 0 problems" in capsys.readouterr().out
