@@ -450,6 +450,33 @@ def model_containers(request: Mapping) -> Iterator[str]:
             yield f"Containers[{index}].ContainerHostname: required: {why}"
 
 
+@_rule("sagemaker", "CreateEndpointConfig")
+def serverless_variants(request: Mapping) -> Iterator[str]:
+    """A serverless variant has memory in 1 GB steps and no instances (ServerlessConfig is
+    "instead of an instance-based endpoint configuration"), an instance-based one names its
+    instance type, and a serverless endpoint has a single production variant. Sources: botocore's
+    ProductionVariantServerlessConfig.MemorySizeInMB and ProductionVariant.ServerlessConfig;
+    Developer Guide, serverless-endpoints (features it does not support)."""
+    variants = [(i, v) for i, v in enumerate(_items(request.get("ProductionVariants"))) if isinstance(v, Mapping)]
+    serverless = [i for i, v in variants if "ServerlessConfig" in v]
+    for index, variant in variants:
+        where = f"ProductionVariants[{index}]"
+        if index in serverless:
+            memory = _dict(variant["ServerlessConfig"]).get("MemorySizeInMB")
+            if _is_int(memory) and memory % 1024:
+                yield (f"{where}.ServerlessConfig.MemorySizeInMB: {memory} is not a whole number of GB; "
+                       "use 1024, 2048, 3072, 4096, 5120 or 6144")
+            for member in ("InstanceType", "InitialInstanceCount"):
+                if member in variant:
+                    yield (f"{where}.{member}: a serverless variant has no instances; remove it or "
+                           "the ServerlessConfig")
+        elif "InstanceType" not in variant:
+            yield f"{where}.InstanceType: required for an instance-based variant (or give a ServerlessConfig)"
+    if serverless and len(variants) > 1:
+        yield (f"ProductionVariants: {len(variants)} variants, but a serverless endpoint has exactly one "
+               "production variant")
+
+
 @_rule("sagemaker", "CreateCompilationJob")
 def compilation_target(request: Mapping) -> Iterator[str]:
     """A Neo compilation job targets a device (OutputConfig.TargetDevice) or a platform

@@ -483,3 +483,26 @@ def test_a_notebook_that_disarms_the_checker_is_caught():
         sagemaker.RULES.clear()
     with pytest.raises(TypeError):
         sagemaker.RULES[("sagemaker", "CreateModel")] = ()
+
+
+def test_a_serverless_variant_has_whole_gigabytes_no_instances_and_no_siblings():
+    def serverless(memory=2048, **extra):
+        return {"VariantName": "main", "ModelName": "churn",
+                "ServerlessConfig": {"MemorySizeInMB": memory, "MaxConcurrency": 5}, **extra}
+
+    request = {"EndpointConfigName": "churn-serverless", "ProductionVariants": [serverless()]}
+    assert sagemaker.problems("CreateEndpointConfig", request) == []
+    request["ProductionVariants"] = [serverless(6144)]
+    assert sagemaker.problems("CreateEndpointConfig", request) == []
+    request["ProductionVariants"] = [serverless(3000)]
+    only(sagemaker.problems("CreateEndpointConfig", request), "MemorySizeInMB: 3000 is not a whole number of GB")
+    request["ProductionVariants"] = [serverless(InstanceType="ml.m5.large")]
+    only(sagemaker.problems("CreateEndpointConfig", request), "ProductionVariants[0].InstanceType",
+         "a serverless variant has no instances")
+    instance = {"VariantName": "big", "ModelName": "churn", "InstanceType": "ml.m5.large", "InitialInstanceCount": 1}
+    request["ProductionVariants"] = [serverless(), instance]
+    only(sagemaker.problems("CreateEndpointConfig", request), "a serverless endpoint has exactly one production variant")
+    request["ProductionVariants"] = [instance, {**instance, "VariantName": "small"}]
+    assert sagemaker.problems("CreateEndpointConfig", request) == []
+    del request["ProductionVariants"][1]["InstanceType"]
+    only(sagemaker.problems("CreateEndpointConfig", request), "ProductionVariants[1].InstanceType: required")
