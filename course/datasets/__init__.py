@@ -18,13 +18,27 @@ from .compression import digit_images, machine_faults
 from .ensembles import churn_customers, noisy_wave, wave_truth, ensemble_costs
 from .transfer import digit_transfer_tasks, support_pairs
 from .integration import delivery_rows, delivery_registry
+from .selection import tabular_tasks, cluster_sets, digit_pixels, candidate_table
+from .framing import signal_and_noise, label_budget, shipping_orders, support_contacts
+from .services import business_needs, spot_interruption_schedules, hourly_requests
+from .interpretability import LOAN_FEATURES, BUILTIN_PROBLEMS, loan_defaults
+from .retrieval import company_documents, retrieval_queries, query_log, tokenize
+from .genai_eval import human_ratings, pairwise_judgements, token_vectors
+from .foundation import (TICKET_LABELS, candidate_models, usage_log, support_tickets, prompt_cases,
+                         mock_converse, count_tokens)
 
-__all__ = ["SEED", "breast_cancer_screening", "fraud_transactions", "TICKET_QUEUES", "ticket_triage",
-           "search_rankings", "diabetes_progression", "delivery_predictions", "wavy_regression",
-           "gradient_descent_data", "debugger_runs", "LOAN_PURPOSES", "loan_applications",
-           "loan_repayments", "experiment_data", "shadow_traffic", "training_candidates",
-           "logistic_rows", "scaling_measurements", "sparse_signal", "noisy_moons", "digit_tasks",
-           "tuning_data", "tuning_job_summaries",
-           "digit_images", "machine_faults",
-           "churn_customers", "noisy_wave", "wave_truth", "ensemble_costs",
-           "digit_transfer_tasks", "support_pairs", "delivery_rows", "delivery_registry"]
+__all__ = ["SEED", "TICKET_QUEUES", "breast_cancer_screening", "fraud_transactions",
+           "search_rankings", "ticket_triage", "diabetes_progression", "delivery_predictions",
+           "wavy_regression", "gradient_descent_data", "debugger_runs", "LOAN_PURPOSES",
+           "loan_applications", "loan_repayments", "experiment_data", "shadow_traffic",
+           "training_candidates", "logistic_rows", "scaling_measurements", "sparse_signal",
+           "noisy_moons", "digit_tasks", "tuning_data", "tuning_job_summaries", "digit_images",
+           "machine_faults", "churn_customers", "noisy_wave", "wave_truth", "ensemble_costs",
+           "digit_transfer_tasks", "support_pairs", "delivery_rows", "delivery_registry",
+           "tabular_tasks", "cluster_sets", "digit_pixels", "candidate_table", "signal_and_noise",
+           "label_budget", "shipping_orders", "support_contacts", "business_needs",
+           "spot_interruption_schedules", "hourly_requests", "LOAN_FEATURES", "BUILTIN_PROBLEMS",
+           "loan_defaults", "company_documents", "retrieval_queries", "query_log", "tokenize",
+           "human_ratings", "pairwise_judgements", "token_vectors", "TICKET_LABELS",
+           "candidate_models", "usage_log", "support_tickets", "prompt_cases", "mock_converse",
+           "count_tokens"]
