@@ -7,7 +7,7 @@ import re
 import nbformat
 import pytest
 
-from course.tools import paths, questions
+from course.tools import paths, questions, syllabus
 from course.tools.cli import main as cli
 
 ASSIGNMENTS = paths.assignments()
@@ -68,3 +68,13 @@ def test_the_questions_command_reports_the_bank(capsys):
     assert cli(["questions"]) == 0
     total = sum(len(questions.load(a)) for a in ASSIGNMENTS)
     assert f"{total} questions in {len(ASSIGNMENTS)} assignments: 0 problems" in capsys.readouterr().out
+
+
+def test_the_bank_covers_both_exams():
+    """At least 120 questions, and at least two for each of MLA-C01's 37 items and each of
+    MLA-C02's 27 skills, so a mock section can be drawn for either exam."""
+    bank = questions.load_all()
+    assert len(bank) >= 120
+    for exam, items in (("C01", syllabus.EXAM_ITEMS), ("C02", syllabus.C02_SKILLS)):
+        counts = {item: sum(item in q.items(exam) for q in bank) for item in items}
+        assert not {i: n for i, n in counts.items() if n < 2}, f"{exam} items with fewer than 2 questions"

@@ -3,8 +3,8 @@
 ``instructor/<assignment>/questions.toml`` holds each question's stem, options, key, why each
 wrong option is wrong, and an explanation of the key. It is the one source of the questions: the
 three cells of every question in the notebook (the question, the answer cell, the test cell with
-the key hidden) are rendered from it by ``python -m course questions --write``, and a test proves
-the notebooks agree with the bank. The files live beside ``mistakes.toml``, outside ``source/``,
+the key hidden) are rendered from it by ``python -m course questions --write``, which also adds the
+cells of a question new to the bank; a test proves the notebooks agree with the bank. The files live beside ``mistakes.toml``, outside ``source/``,
 so students never receive a key. A question's exam items come from ``exam.toml`` (the items its
 test cell grades), so the syllabus stays in one place.
 """
@@ -135,23 +135,45 @@ def rendered(question: Question) -> dict[str, str]:
             question.test_cell: test_cell(question)}
 
 
+def _cell(grade_id: str, source: str, kind: str):
+    """A new question cell with the nbgrader metadata of its kind (question, answer or test)."""
+    meta = {"grade": kind == "test", "grade_id": grade_id, "locked": kind != "answer",
+            "schema_version": 3, "solution": kind == "answer", "task": False}
+    if kind == "test":
+        meta["points"] = 1
+    make = nbformat.v4.new_markdown_cell if kind == "question" else nbformat.v4.new_code_cell
+    return make(source, metadata={"nbgrader": meta})
+
+
 def sync(assignment: str, write: bool = False) -> list[str]:
-    """The question cells of the assignment's notebooks that differ from the bank (and, with
-    ``write``, the source notebooks rewritten to agree). A bank cell missing from every notebook
-    is reported, never created: where a question goes is the author's choice."""
-    wanted = {gid: source for q in load(assignment) for gid, source in rendered(q).items()}
-    found, differences = set(), []
-    for path in paths.notebooks(paths.SOURCE / assignment):
-        notebook = nbformat.read(path, as_version=4)
-        changed = False
+    """The question cells of the assignment's notebook that differ from the bank (and, with
+    ``write``, the source notebook rewritten to agree). A question new to the bank gets its three
+    cells after the previous question's (the first one, before the summary)."""
+    bank = load(assignment)
+    notebooks = paths.notebooks(paths.SOURCE / assignment)
+    if not bank or not notebooks:
+        return []
+    path = notebooks[0]                                   # one notebook per assignment
+    notebook = nbformat.read(path, as_version=4)
+    differences = []
+    for question in bank:
+        ids = [cell.metadata.get("nbgrader", {}).get("grade_id") for cell in notebook.cells]
+        wanted = rendered(question)
+        if question.cell not in ids:
+            anchor = (f"test_{bank[question.number - 2].cell}" if question.number > 1 else "summary")
+            if anchor not in ids:
+                differences.append(f"{assignment}: no place for {question.cell} (no cell {anchor})")
+                continue
+            at = ids.index(anchor) + (1 if question.number > 1 else 0)
+            notebook.cells[at:at] = [_cell(gid, source, kind) for (gid, source), kind
+                                     in zip(wanted.items(), ("question", "answer", "test"))]
+            differences.append(f"{assignment}: {question.cell} {'added' if write else 'missing'}")
+            continue
         for cell in notebook.cells:
             gid = cell.metadata.get("nbgrader", {}).get("grade_id")
-            if gid in wanted:
-                found.add(gid)
-                if cell.source != wanted[gid]:
-                    differences.append(f"{assignment}: cell {gid} {'rewritten from' if write else 'differs from'} {BANK}")
-                    cell.source, changed = wanted[gid], True
-        if write and changed:
-            nbformat.write(notebook, path)
-    differences += [f"{assignment}: {BANK} has {gid}, no notebook has that cell" for gid in sorted(set(wanted) - found)]
+            if gid in wanted and cell.source != wanted[gid]:
+                differences.append(f"{assignment}: cell {gid} {'rewritten from' if write else 'differs from'} {BANK}")
+                cell.source = wanted[gid]
+    if write and differences:
+        nbformat.write(notebook, path)
     return differences

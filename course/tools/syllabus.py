@@ -121,7 +121,8 @@ class Planned:
 PLAN: tuple[Planned, ...] = (
     Planned("01-framing-and-feasibility", ("T1.S1",), ("C2-2.1.3",)),
     Planned("02-algorithm-selection", ("T1.K1", "T1.S2"), ("C2-2.1.3",)),
-    Planned("03-interpretability-and-built-in-algorithms", ("T1.K3", "T1.K4"), ("C2-2.1.3", "C2-2.2.1")),
+    Planned("03-interpretability-and-built-in-algorithms", ("T1.K3", "T1.K4", "T2.S1", "T3.S5"),
+            ("C2-2.1.3", "C2-2.2.1", "C2-2.3.4")),
     Planned("04-ai-services-foundation-models-and-cost", ("T1.K2", "T1.S3", "T1.S4", "T1.S5"),
             ("C2-2.1.4", "C2-2.1.6", "C2-2.1.8")),
     Planned("05-training-mechanics", ("T2.K1", "T2.K2"), ("C2-2.2.4", "C2-2.2.7")),
