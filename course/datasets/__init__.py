@@ -24,6 +24,7 @@ from .services import business_needs, spot_interruption_schedules, hourly_reques
 from .interpretability import LOAN_FEATURES, BUILTIN_PROBLEMS, loan_defaults
 from .retrieval import company_documents, retrieval_queries, query_log, tokenize
 from .genai_eval import human_ratings, pairwise_judgements, token_vectors
+from .capstone import LOAN_COLUMNS, loan_book, minibatch_losses
 from .foundation import (TICKET_LABELS, candidate_models, usage_log, support_tickets, prompt_cases,
                          mock_converse, count_tokens)
 
@@ -39,6 +40,6 @@ __all__ = ["SEED", "TICKET_QUEUES", "breast_cancer_screening", "fraud_transactio
            "label_budget", "shipping_orders", "support_contacts", "business_needs",
            "spot_interruption_schedules", "hourly_requests", "LOAN_FEATURES", "BUILTIN_PROBLEMS",
            "loan_defaults", "company_documents", "retrieval_queries", "query_log", "tokenize",
-           "human_ratings", "pairwise_judgements", "token_vectors", "TICKET_LABELS",
-           "candidate_models", "usage_log", "support_tickets", "prompt_cases", "mock_converse",
-           "count_tokens"]
+           "human_ratings", "pairwise_judgements", "token_vectors", "LOAN_COLUMNS", "loan_book",
+           "minibatch_losses", "TICKET_LABELS", "candidate_models", "usage_log", "support_tickets",
+           "prompt_cases", "mock_converse", "count_tokens"]
