@@ -13,6 +13,7 @@ from course.tools import catalog, paths, syllabus
 from course.tools.cli import main as cli
 
 ASSIGNMENTS = paths.assignments()
+LESSONS = paths.lessons()
 
 
 def _spec(requirement: str) -> tuple[str, str]:
@@ -51,9 +52,9 @@ def test_test_cells_give_partial_credit(assignment):
 
 
 def test_syllabus_maps_only_existing_graded_cells():
-    assert sorted(syllabus.GRADED) == ASSIGNMENTS, "every assignment in source/ needs a syllabus entry"
+    assert sorted(syllabus.GRADED) == LESSONS, "every lesson in source/ needs a syllabus entry"
     planned = {p.assignment: p for p in syllabus.PLAN}
-    for assignment in ASSIGNMENTS:
+    for assignment in LESSONS:
         graded_ids = {m["grade_id"] for m in _cells(assignment) if m.get("grade")}
         listed = set()
         for exam, found, allowed in (("C01", syllabus.GRADED, planned[assignment].items),

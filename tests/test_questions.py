@@ -7,7 +7,7 @@ import re
 import nbformat
 import pytest
 
-from course.tools import paths, questions, syllabus
+from course.tools import paths, practice, questions, syllabus
 from course.tools.cli import main as cli
 
 ASSIGNMENTS = paths.assignments()
@@ -78,3 +78,56 @@ def test_the_bank_covers_both_exams():
     for exam, items in (("C01", syllabus.EXAM_ITEMS), ("C02", syllabus.C02_SKILLS)):
         counts = {item: sum(item in q.items(exam) for q in bank) for item in items}
         assert not {i: n for i, n in counts.items() if n < 2}, f"{exam} items with fewer than 2 questions"
+
+
+# --- The self-study practice notebook (instructor/practice/questions.toml → practice/) ---------
+
+PRACTICE = questions.load_practice()
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split()).lower()
+
+
+def test_the_practice_bank_is_fit_new_and_fair():
+    """Its answers ship with the notebook, so not one of its questions may be graded anywhere:
+    no stem of the graded bank (mocks included) appears in it. Its keys give nothing away either."""
+    assert len(PRACTICE) >= 30
+    assert [p for q in PRACTICE for p in questions.problems(q)] == []
+    graded = {_plain(q.stem) for a in ASSIGNMENTS for q in questions.load(a)}
+    assert not [q.cell for q in PRACTICE if _plain(q.stem) in graded]
+    text = _plain(" ".join(c.source for c in nbformat.read(practice.NOTEBOOK, as_version=4).cells))
+    assert not [stem for stem in graded if stem[:80] in text], \
+        "a graded question reached the practice notebook"
+    from course.tools import mock
+    assert {mock.task_of((q.items("C01") or q.items("C02"))[0]) for q in PRACTICE} == {"2.1", "2.2", "2.3"}
+    keys = [q.answer for q in PRACTICE]
+    assert max(map(keys.count, set(keys))) <= 0.4 * len(keys), sorted(keys)
+    longest = [q.cell for q in PRACTICE if len(q.options[q.letters.index(q.answer)])
+               > max(len(o) for letter, o in zip(q.letters, q.options) if letter != q.answer)]
+    assert len(longest) <= len(PRACTICE) / 4, longest
+
+
+def test_the_practice_notebook_is_rendered_from_its_bank():
+    assert practice.sync() == [], "run `python -m course questions --write`"
+
+
+def test_a_practice_check_says_right_or_wrong_at_once(capsys):
+    """The key gets the explanation; a wrong letter its reason and another try; the second wrong
+    try shows the key; no answer yet is a friendly note, not an error."""
+    notebook = nbformat.read(practice.NOTEBOOK, as_version=4)
+    checks = [c.source for c in notebook.cells if "practice-check" in c.metadata.get("tags", [])]
+    assert len(checks) == len(PRACTICE)
+    from course.practice import check
+    for question, source in zip(PRACTICE, checks):
+        wrong = next(letter for letter in question.letters if letter != question.answer)
+        exec(source, {"check": check, f"p{question.number}_answer": f" {question.answer.lower()} "})
+        assert f"{question.answer} is right. {question.explanation}" in capsys.readouterr().out
+        exec(source, {"check": check, f"p{question.number}_answer": wrong})
+        first = capsys.readouterr().out
+        assert question.why[wrong] in first and "Try another option" in first
+        assert question.explanation not in first
+        exec(source, {"check": check, f"p{question.number}_answer": wrong})
+        assert f"The best answer is {question.answer}." in capsys.readouterr().out
+        exec(source, {"check": check, f"p{question.number}_answer": None})
+        assert "no answer yet" in capsys.readouterr().out

@@ -1,6 +1,8 @@
 """The student export holds what students need and nothing secret; its scan catches planted leaks."""
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import sqlite3
 import tomllib
@@ -8,7 +10,7 @@ import tomllib
 import pytest
 import yaml
 
-from course.tools import leaks, paths, student_export
+from course.tools import leaks, paths, practice, student_export
 
 ASSIGNMENT = paths.assignments()[0]
 
@@ -26,7 +28,9 @@ def test_export_has_what_students_need(exported):
             assert (exported / "release" / assignment / notebook.name).read_bytes() == notebook.read_bytes()
     shipped = sorted(p.relative_to(exported).as_posix() for p in (exported / "course").rglob("*")
                      if p.is_file())
-    assert shipped == [h.relative_to(paths.ROOT).as_posix() for h in paths.student_helpers()]
+    assert shipped == sorted([h.relative_to(paths.ROOT).as_posix() for h in paths.student_helpers()]
+                             + ["course/exam_map.json"])
+    assert (exported / "practice" / practice.NOTEBOOK.name).read_bytes() == practice.NOTEBOOK.read_bytes()
     assert "course/datasets/__init__.py" in shipped and "course/checks.py" in shipped
     readme = (exported / "README.md").read_text()
     assert "mybinder.org/v2/gh/example/labs/HEAD?urlpath=lab/tree/release" in readme
@@ -34,6 +38,24 @@ def test_export_has_what_students_need(exported):
     main = tomllib.loads((paths.ROOT / "pyproject.toml").read_text())["project"]
     assert project["dependencies"] == main["dependencies"]      # no extra: nothing of the grader
     assert "nbgrader==0.9.6" in project["dependencies"]
+
+
+@pytest.mark.slow
+def test_the_student_edition_runs_only_progress(exported):
+    """`python -m course` in the export has no instructor command, and `progress` reads the
+    student's own notebooks with the exam map the export wrote."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(exported)}
+    run = subprocess.run([sys.executable, "-m", "course", "progress", "21-mock-exam-mla-c01"],
+                         cwd=exported, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert re.search(r"21-mock-exam-mla-c01 +0 of 0 +0 of 17", run.stdout), run.stdout
+    assert (exported / "progress.png").exists()
+    refused = subprocess.run([sys.executable, "-m", "course", "release"], cwd=exported, env=env,
+                             capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and "invalid choice: 'release'" in refused.stderr
 
 
 def test_students_install_only_what_the_notebooks_need(exported):

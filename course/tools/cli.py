@@ -33,12 +33,22 @@ def main(argv: list[str] | None = None) -> int:
     bank.add_argument("--write", action="store_true",
                       help="rewrite the source notebooks' question cells from the bank")
 
+    mock = commands.add_parser("mock", help="draw the timed mock exam sections from the question "
+                                            "bank (once) and write their notebooks and catalogs")
+    mock.add_argument("assignments", nargs="*", help="mock assignment ids (default: all)")
+    mock.add_argument("--redraw", action="store_true",
+                      help="draw the questions anew (changes the cells of a section already given)")
+
     prove = commands.add_parser("prove", help="prove the misconception catalog: every mistake "
                                               "fails the cells it names; the solution and every "
                                               "right answer in another style pass")
     prove.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
     prove.add_argument("--seed", type=int, default=None,
                        help="seed of the hidden tests' inputs (default: a new one)")
+
+    from ..progress import add_arguments as progress_arguments
+    progress_arguments(commands.add_parser(
+        "progress", help="a student's progress by exam item, from their own notebooks (table and plot)"))
 
     lab = commands.add_parser("lab", help="open JupyterLab for a student (release/, Validate only) "
                                           "or an instructor (course root, formgrader)")
@@ -95,10 +105,15 @@ def main(argv: list[str] | None = None) -> int:
     args, passthrough = parser.parse_known_args(argv)
     if passthrough and args.command != "lab":
         parser.error(f"unrecognized arguments: {' '.join(passthrough)}")
-    unknown = sorted(set(getattr(args, "assignments", None) or []) - set(paths.assignments()))
+    if args.command == "progress":                   # the student's folders, not source/
+        from ..progress import progress
+        from .student_export import progress_map
+        return progress(args, progress_map())
+    known = paths.assignments() if args.command != "mock" else [
+        spec.parent.name for spec in sorted(paths.INSTRUCTOR.glob(f"*/{paths.MOCK}"))]
+    unknown = sorted(set(getattr(args, "assignments", None) or []) - set(known))
     if unknown:
-        parser.error(f"unknown assignment(s): {', '.join(unknown)}; "
-                     f"known: {', '.join(paths.assignments())}")
+        parser.error(f"unknown assignment(s): {', '.join(unknown)}; known: {', '.join(known)}")
 
     if args.command == "release":
         from .pipeline import regenerate_repository_release
@@ -121,12 +136,23 @@ def main(argv: list[str] | None = None) -> int:
         chosen = args.assignments or paths.assignments()
         unfit = [p for a in chosen for q in questions.load(a) for p in questions.problems(q)]
         differ = [d for a in chosen for d in questions.sync(a, write=args.write)]
+        if not args.assignments:                       # and the self-study practice notebook
+            from . import practice
+            unfit += [p for q in questions.load_practice() for p in questions.problems(q)]
+            differ += practice.sync(write=args.write)
         for problem in unfit + differ:
             print(problem)
         total = sum(len(questions.load(a)) for a in chosen)
         print(f"{total} questions in {len(chosen)} assignments: {len(unfit)} problems in the bank, "
               f"{len(differ)} notebook cells {'rewritten' if args.write else 'out of step with it'}")
         return 1 if unfit or (differ and not args.write) else 0
+    if args.command == "mock":
+        from . import mock as mocks
+        for section in mocks.mocks():
+            if not args.assignments or section.assignment in args.assignments:
+                for path in mocks.write(section, redraw=args.redraw):
+                    print(f"wrote {path.relative_to(paths.ROOT)}")
+        return 0
     if args.command == "prove":
         import secrets
 
@@ -168,7 +194,8 @@ def main(argv: list[str] | None = None) -> int:
         print(summary(report))
         return 0 if all(line.status != "error" for line in report) else 1
     if args.command == "benchmark":
-        from .benchmark import class_grading, run as benchmark
+        from .benchmark import class_grading
+        from .benchmark import run as benchmark
         if args.class_grading:
             class_grading(args.class_size, args.workers)
         else:

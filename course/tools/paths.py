@@ -11,6 +11,11 @@ RELEASE = ROOT / "release"
 INSTRUCTOR = ROOT / "instructor"
 EXAM_MAP = "exam.toml"            # exam item -> grade ids of the cells that grade it
 MISTAKES = "mistakes.toml"        # the misconception catalog (course.tools.catalog)
+MOCK = "mock.toml"                # present for a timed mock exam section (course.tools.mock)
+# The self-study practice questions: their bank, and the notebook rendered from it that students
+# receive (answers and explanations included, so none of them is ever graded).
+PRACTICE_BANK = INSTRUCTOR / "practice" / "questions.toml"
+PRACTICE = ROOT / "practice"
 CONFIG = ROOT / "nbgrader_config.py"
 # Where `course demo` writes its results: a folder of its own, never the course's real
 # autograded/, feedback/ or grades.csv.
@@ -21,11 +26,11 @@ INSTRUCTOR_PACKAGES = ("tools", "grader")
 
 
 def student_helpers() -> list[Path]:
-    """The modules notebooks import (``course.checks``, ``course.datasets`` ...): students receive
-    them with the notebooks; the instructor's subpackages and ``python -m course`` stay behind."""
+    """The modules notebooks import (``course.checks``, ``course.datasets`` ...) and the student's
+    ``python -m course progress``: students receive them with the notebooks; the instructor's
+    subpackages stay behind."""
     return sorted(p for p in PACKAGE.rglob("*.py")
-                  if p.relative_to(PACKAGE).parts[0] not in INSTRUCTOR_PACKAGES
-                  and p.name != "__main__.py")
+                  if p.relative_to(PACKAGE).parts[0] not in INSTRUCTOR_PACKAGES)
 
 
 def assignments(source: Path = SOURCE) -> list[str]:
@@ -33,6 +38,16 @@ def assignments(source: Path = SOURCE) -> list[str]:
     if not source.is_dir():
         return []
     return sorted(p.name for p in source.iterdir() if p.is_dir() and p.name[:2].isdigit())
+
+
+def is_mock(assignment: str) -> bool:
+    return (INSTRUCTOR / assignment / MOCK).exists()
+
+
+def lessons(source: Path = SOURCE) -> list[str]:
+    """The teaching assignments: every assignment but the mock exam sections, which draw their
+    questions from the lessons' and teach nothing of their own (so the syllabus leaves them out)."""
+    return [a for a in assignments(source) if not is_mock(a)]
 
 
 def notebooks(folder: Path) -> list[Path]:

@@ -40,6 +40,12 @@ class Question:
     answer: str
     why: dict[str, str] = field(default_factory=dict)
     explanation: str = ""
+    # A mock exam's question is drawn from a lesson's: ``origin`` is that question and ``study``
+    # the section of its notebook that teaches it. A practice question has its own ``tags``
+    # (C01 items, C02 skills) because no exam.toml grades it.
+    origin: Question | None = None
+    study: str = ""
+    tags: tuple[tuple[str, ...], tuple[str, ...]] | None = None
 
     @property
     def letters(self) -> str:
@@ -55,6 +61,10 @@ class Question:
 
     def items(self, exam: str = "C01") -> tuple[str, ...]:
         """The exam items (C01) or skills (C02) that this question's test cell grades."""
+        if self.tags is not None:
+            return self.tags[0] if exam == "C01" else self.tags[1]
+        if self.origin is not None:
+            return self.origin.items(exam)
         found = (syllabus.GRADED if exam == "C01" else syllabus.GRADED_C02).get(self.assignment, {})
         return tuple(item for item, cells in found.items() if self.test_cell in cells)
 
@@ -69,23 +79,62 @@ def load(assignment: str) -> list[Question]:
     if not path.exists():
         return []
     with path.open("rb") as handle:
-        entries = tomllib.load(handle).get("question", [])
-    return [Question(assignment, number, entry["cell"], entry["stem"].strip("\n"),
+        bank = tomllib.load(handle)
+    return [_drawn(assignment, number, entry, bank.get("exam", "C01")) if "from" in entry else
+            Question(assignment, number, entry["cell"], entry["stem"].strip("\n"),
                      tuple(entry["options"]), entry["answer"], dict(entry.get("why", {})),
                      entry.get("explanation", "").strip())
-            for number, entry in enumerate(entries, start=1)]
+            for number, entry in enumerate(bank.get("question", []), start=1)]
+
+
+def _drawn(assignment: str, number: int, entry: dict, exam: str) -> Question:
+    """A mock exam's question: the lesson question it names (``from = "<assignment>/<cell>"``),
+    numbered in the mock, each wrong option's reason ending with what to study: the ``study``
+    section of that lesson, or of ``lesson`` when another lesson teaches it better."""
+    home, _, cell = entry["from"].partition("/")
+    origin = next((q for q in load(home) if q.cell == cell), None)
+    if origin is None:
+        raise ValueError(f"{assignment}: question {number} is drawn from {entry['from']}, "
+                         f"which is not in the bank")
+    items = ", ".join(item.removeprefix("C2-") for item in origin.items(exam))
+    study = f" Study {items}: {title(entry.get('lesson', home))}, “{entry['study']}”."
+    return Question(assignment, number, entry["cell"], origin.stem, origin.options, origin.answer,
+                    {letter: reason + study for letter, reason in origin.why.items()},
+                    origin.explanation, origin=origin, study=entry["study"])
+
+
+def title(assignment: str) -> str:
+    """The notebook's title without its ``#``, e.g. "12 · Classification metrics"."""
+    notebook = nbformat.read(paths.notebooks(paths.SOURCE / assignment)[0], as_version=4)
+    return notebook.cells[0].source.splitlines()[0].lstrip("# ").strip()
 
 
 def load_all() -> list[Question]:
-    return [q for assignment in paths.assignments() for q in load(assignment)]
+    """Every question of the lessons, once (a mock exam's questions are drawn from these)."""
+    return [q for assignment in paths.lessons() for q in load(assignment)]
+
+
+def load_practice(path: Path = paths.PRACTICE_BANK) -> list[Question]:
+    """The self-study questions: never graded, so they carry their own exam items and the lesson
+    that teaches them (``study``)."""
+    if not path.exists():
+        return []
+    with path.open("rb") as handle:
+        entries = tomllib.load(handle).get("question", [])
+    return [Question("practice", number, f"p{number}_{entry['id']}", entry["stem"].strip("\n"),
+                     tuple(entry["options"]), entry["answer"], dict(entry.get("why", {})),
+                     entry.get("explanation", "").strip(), study=entry["study"],
+                     tags=(tuple(entry.get("c01", ())), tuple(entry.get("c02", ()))))
+            for number, entry in enumerate(entries, start=1)]
 
 
 def problems(question: Question) -> list[str]:
     """What makes a question unfit for the bank: every item here is a sentence for its author."""
     where = f"{question.assignment} {question.cell}"
     found = []
-    if not re.fullmatch(rf"q{question.number}_\w+", question.cell):
-        found.append(f"{where}: the answer cell of question {question.number} must be named q{question.number}_<topic>")
+    prefix = "p" if question.assignment == "practice" else "q"
+    if not re.fullmatch(rf"{prefix}{question.number}_\w+", question.cell):
+        found.append(f"{where}: the answer cell of question {question.number} must be named {prefix}{question.number}_<topic>")
     if not 3 <= len(question.options) <= len(LETTERS):
         found.append(f"{where}: {len(question.options)} options (3 to {len(LETTERS)} expected)")
     normalised = [" ".join(option.split()).lower() for option in question.options]
@@ -100,7 +149,14 @@ def problems(question: Question) -> list[str]:
     if len(question.explanation.split()) < 8:
         found.append(f"{where}: the explanation of the key is missing or too short")
     if not question.items("C01") and not question.items("C02"):
-        found.append(f"{where}: exam.toml maps {question.test_cell} to no exam item")
+        found.append(f"{where}: no exam item (exam.toml maps {question.test_cell} to none)")
+    if question.tags is not None:
+        unknown = ([i for i in question.tags[0] if i not in syllabus.EXAM_ITEMS]
+                   + [s for s in question.tags[1] if s not in syllabus.C02_SKILLS])
+        if unknown:
+            found.append(f"{where}: unknown exam items {unknown}")
+        if question.study not in paths.lessons():
+            found.append(f"{where}: `study` must name the lesson that teaches it, not {question.study!r}")
     return found
 
 

@@ -3,6 +3,7 @@ files and a student README — then a leak scan that fails loudly if anything se
 """
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import tomllib
@@ -39,6 +40,10 @@ def export(dest: Path, repository: str = PLACEHOLDER_REPOSITORY,
         shutil.copy2(helper, target)
     for name in COPIED_FILES:
         shutil.copy2(paths.ROOT / name, dest / name)
+    if paths.PRACTICE.is_dir():
+        shutil.copytree(paths.PRACTICE, dest / "practice",
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    (dest / "course" / "exam_map.json").write_text(json.dumps(progress_map(chosen), indent=1, sort_keys=True))
     (dest / "environment.yml").write_text(_environment())
     (dest / "pyproject.toml").write_text(_pyproject())
     (dest / "README.md").write_text(_readme(repository, chosen))
@@ -46,6 +51,30 @@ def export(dest: Path, repository: str = PLACEHOLDER_REPOSITORY,
     if findings:
         raise LeakFound("the student export holds instructor material:\n  " + "\n  ".join(findings))
     return chosen
+
+
+def progress_map(assignments: list[str] | None = None) -> dict[str, dict[str, dict]]:
+    """assignment → test-cell grade id → the MLA-C01 items and MLA-C02 skills it grades, and
+    whether it is a question: what `python -m course progress` sums by (exam items are no secret:
+    every notebook names them)."""
+    from . import questions, syllabus
+
+    found: dict[str, dict[str, dict]] = {}
+    for assignment in assignments or paths.assignments():
+        cells: dict[str, dict] = {}
+        if paths.is_mock(assignment):
+            for question in questions.load(assignment):
+                cells[question.test_cell] = {"C01": list(question.items("C01")),
+                                             "C02": list(question.items("C02")), "question": True}
+        else:
+            for exam, graded in (("C01", syllabus.GRADED), ("C02", syllabus.GRADED_C02)):
+                for item, grade_ids in graded.get(assignment, {}).items():
+                    for grade_id in grade_ids:
+                        entry = cells.setdefault(grade_id, {"C01": [], "C02": [], "question": bool(
+                            re.fullmatch(r"test_q\d+_\w+", grade_id))})
+                        entry[exam].append(item)
+        found[assignment] = cells
+    return found
 
 
 def package_name(requirement: str) -> str:
@@ -117,4 +146,13 @@ below it: the visible checks tell you at once what is wrong; more checks with fr
 when your notebook is graded. Press **Validate** in the notebook toolbar before you hand in.
 
 {rows}
+
+## Practise and check your progress
+
+- `practice/domain2-practice.ipynb`: exam-style questions that tell you at once whether you are
+  right, with the explanation (nothing there is graded).
+- The mock exam sections in `release/` are timed like the real exam's Domain 2 share.
+- `python -m course progress` reruns your notebooks in a scratch copy and shows, by exam item,
+  how many visible checks pass and how many questions you have answered (a table and
+  `progress.png`); `--exam C02` sums by MLA-C02's skills.
 """
