@@ -114,6 +114,23 @@ def test_the_fast_proof_can_fail(tmp_path):
     assert len(problems) == 2, problems
 
 
+def test_a_worked_example_that_raises_is_reported(tmp_path):
+    """The proof of "every cell runs" can fail: a cell outside the graded ones that raises is
+    named, though it costs no points."""
+    import shutil
+
+    import nbformat
+
+    assignment = "21-mock-exam-mla-c01"
+    shutil.copytree(paths.SOURCE / assignment, tmp_path / assignment)
+    notebook = next((tmp_path / assignment).glob("*.ipynb"))
+    cells = nbformat.read(notebook, as_version=4)
+    cells.cells.insert(3, nbformat.v4.new_code_cell("1 / 0"))
+    nbformat.write(cells, notebook)
+    problems = proof.prove(assignment, GRADING_SEED, source=tmp_path, mistakes=False).problems()
+    assert problems == [f"the solution's {notebook.name} cell 1 raises ZeroDivisionError: division by zero"]
+
+
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_feedback_hides_hidden_tests(graded_class, assignment):
     graded = graded_class(assignment)
@@ -151,6 +168,15 @@ def test_solution_writes_nothing_to_stderr(proofs, assignment):
     is noise every student would see and wonder about: the solution runs warning-free."""
     noisy = proofs[assignment].perfect.noisy
     assert not noisy, f"cells of the solution write to stderr: {noisy}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_cell_of_the_solution_runs(proofs, assignment):
+    """The setup and worked-example cells raise nothing either: a broken worked example costs no
+    points, so the grades alone would not show it (this is what nbval checks in the quick run;
+    the full run skips nbval for the notebooks proven here, see conftest.py)."""
+    broken = proofs[assignment].perfect.broken
+    assert not broken, f"cells of the solution raise: {broken}"
 
 
 def test_solutions_score_full_marks_whatever_the_seed():

@@ -53,6 +53,8 @@ class Result:
     error: str | None = None            # the proof itself could not run (a hang, a crash)
     noisy: dict[str, str] = field(default_factory=dict)     # the solution's cells that wrote to
                                                             # stderr (grade id or "cell N")
+    broken: dict[str, str] = field(default_factory=dict)    # the solution's other cells (setup,
+                                                            # worked examples) that raised: "cell N"
 
 
 @dataclass
@@ -72,6 +74,7 @@ class Proof:
         found = [f"the solution fails {cell}: {why}" for cell, why in self.perfect.failed.items()]
         if self.perfect.error:
             found.append(f"the solution's run: {self.perfect.error}")
+        found += [f"the solution's {cell} raises {why}" for cell, why in self.perfect.broken.items()]
         for mistake in self.expected:
             result = self.mistakes.get(mistake.id)
             if result is None or result.error:
@@ -148,6 +151,8 @@ def prove(assignment: str, seed: int, full: Iterable[str] = (), source: Path = p
             perfect.failed.update(found["perfect"]["failed"])
             perfect.passed.extend(found["perfect"]["passed"])
             perfect.noisy.update(found["perfect"]["noisy"])
+            perfect.broken.update({f"{notebook.name} {cell}": why
+                                   for cell, why in found["perfect"]["broken"].items()})
             results.update({key: Result(**value) for key, value in found["mistakes"].items()})
     return Proof(assignment, seed, perfect, results, mistakes, correct)
 
@@ -182,6 +187,8 @@ def _record(result: dict, index: int, cell: dict, outcome: tuple[str | None, str
             result["passed"].append(cell["grade_id"])
         else:
             result["failed"][cell["grade_id"]] = why
+    elif why is not None and "broken" in result:
+        result["broken"][cell["grade_id"] or f"cell {index}"] = why
     if errors.strip() and "noisy" in result:
         result["noisy"][cell["grade_id"] or f"cell {index}"] = errors.strip().splitlines()[0][:200]
 
@@ -238,7 +245,7 @@ def _run(spec_file: Path, out_file: Path) -> None:
 
     matplotlib.use(INLINE)
     configure_inline_support(shell, INLINE)
-    perfect = {"failed": {}, "passed": [], "noisy": {}}
+    perfect = {"failed": {}, "passed": [], "noisy": {}, "broken": {}}
     mistakes = {}
     for index, cell in enumerate(cells):
         for run in by_cell.get(index, []):
