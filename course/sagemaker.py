@@ -499,6 +499,47 @@ def compilation_target(request: Mapping) -> Iterator[str]:
                    """shapes, e.g. '{"input": [1, 3, 224, 224]}'""")
 
 
+_KNOWLEDGE_BASE_MEMBERS = {"VECTOR": "vectorKnowledgeBaseConfiguration",
+                           "KENDRA": "kendraKnowledgeBaseConfiguration",
+                           "SQL": "sqlKnowledgeBaseConfiguration",
+                           "MANAGED": "managedKnowledgeBaseConfiguration"}
+_VECTOR_STORE_MEMBERS = {"OPENSEARCH_SERVERLESS": "opensearchServerlessConfiguration",
+                         "OPENSEARCH_MANAGED_CLUSTER": "opensearchManagedClusterConfiguration",
+                         "PINECONE": "pineconeConfiguration",
+                         "REDIS_ENTERPRISE_CLOUD": "redisEnterpriseCloudConfiguration",
+                         "RDS": "rdsConfiguration", "MONGO_DB_ATLAS": "mongoDbAtlasConfiguration",
+                         "NEPTUNE_ANALYTICS": "neptuneAnalyticsConfiguration",
+                         "S3_VECTORS": "s3VectorsConfiguration"}
+
+
+def _typed_member(config: Mapping, path: str, members: Mapping[str, str],
+                  required: bool) -> Iterator[str]:
+    """A structure whose ``type`` says which one of its configuration members is used."""
+    kind = config.get("type")
+    given = [member for member in members.values() if member in config]
+    wanted = members.get(kind) if isinstance(kind, str) else None
+    if wanted and required and wanted not in config:
+        yield f"{path}.{wanted}: required when {path}.type is {kind!r}"
+    for member in given:
+        if wanted and member != wanted:
+            yield f"{path}.{member}: does not belong to {path}.type {kind!r} (that one uses {wanted})"
+
+
+@_rule("bedrock-agent", "CreateKnowledgeBase")
+def knowledge_base_types(request: Mapping) -> Iterator[str]:
+    """A knowledge base's configuration type names the member that configures it, and a vector
+    knowledge base keeps its vectors in the store that storageConfiguration's type names (one
+    member per type in botocore's KnowledgeBaseConfiguration and StorageConfiguration; the API
+    reference: storageConfiguration is "the vector database used for the knowledge base")."""
+    config = _dict(request.get("knowledgeBaseConfiguration"))
+    yield from _typed_member(config, "knowledgeBaseConfiguration", _KNOWLEDGE_BASE_MEMBERS,
+                             required=config.get("type") != "MANAGED")
+    if config.get("type") == "VECTOR" and "storageConfiguration" not in request:
+        yield "storageConfiguration: required for a VECTOR knowledge base (where its vectors are stored)"
+    yield from _typed_member(_dict(request.get("storageConfiguration")), "storageConfiguration",
+                             _VECTOR_STORE_MEMBERS, required=True)
+
+
 # (service, operation) -> its rules; read-only, so that a notebook cannot quietly empty it
 RULES: Mapping[tuple[str, str], tuple[Rule, ...]] = MappingProxyType(
     {key: tuple(rules) for key, rules in _REGISTERED.items()})

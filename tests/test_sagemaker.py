@@ -463,6 +463,26 @@ def test_other_services_use_their_own_models():
     assert any("did you mean 'FINE_TUNING'" in p for p in found) and len(found) == 2
 
 
+def test_a_knowledge_base_configures_the_type_it_names():
+    arn = "arn:aws:aoss:us-east-1:123456789012:collection/abcdefghij1234567890"
+    kb = {"name": "manuals", "roleArn": "arn:aws:iam::123456789012:role/KnowledgeBase",
+          "knowledgeBaseConfiguration": {"type": "VECTOR", "vectorKnowledgeBaseConfiguration": {
+              "embeddingModelArn": "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-embed-text-v2:0"}},
+          "storageConfiguration": {"type": "OPENSEARCH_SERVERLESS", "opensearchServerlessConfiguration": {
+              "collectionArn": arn, "vectorIndexName": "manuals", "fieldMapping": {
+                  "vectorField": "v", "textField": "t", "metadataField": "m"}}}}
+    assert sagemaker.problems("CreateKnowledgeBase", kb, service="bedrock-agent") == []
+    kb["storageConfiguration"]["type"] = "PINECONE"
+    found = sagemaker.problems("CreateKnowledgeBase", kb, service="bedrock-agent")
+    assert any("pineconeConfiguration: required when storageConfiguration.type is 'PINECONE'" in p for p in found), found
+    assert any("opensearchServerlessConfiguration: does not belong" in p for p in found), found
+    del kb["storageConfiguration"]
+    only(sagemaker.problems("CreateKnowledgeBase", kb, service="bedrock-agent"), "required for a VECTOR knowledge base")
+    kb["knowledgeBaseConfiguration"] = {"type": "VECTOR"}
+    found = sagemaker.problems("CreateKnowledgeBase", kb, service="bedrock-agent")
+    assert any("vectorKnowledgeBaseConfiguration: required" in p for p in found), found
+
+
 def test_a_notebook_that_disarms_the_checker_is_caught():
     """Test cells trust ``course.sagemaker``: the tamper probe sees a replaced function, the
     screen flags the assignment for review, and the rules cannot be emptied in place."""
