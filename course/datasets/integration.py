@@ -58,13 +58,19 @@ def job_environment(root: str, hyperparameters: dict | None = None, *, channel: 
 
 
 def make_job_tree(root: str, X=None, y=None, hyperparameters: dict | None = None, *,
-                  channel: str = "train", files: int = 1) -> str:
-    """Lay out ``root`` like /opt/ml: input/config/hyperparameters.json, input/data/<channel>/*.csv,
-    model/, output/data/. Returns ``root``."""
+                  channel: str = "train", files: int = 1, content_types: dict | None = None) -> str:
+    """Lay out ``root`` like /opt/ml: input/config/hyperparameters.json,
+    input/config/inputdataconfig.json, input/data/<channel>/*.csv, model/, output/data/.
+
+    ``content_types`` maps each channel named in inputdataconfig.json to its ContentType (None:
+    the entry has no ContentType, as when the request gave none); by default the one channel is
+    ``text/csv``. Returns ``root``."""
     for sub in ("input/config", "model", "output/data"):
         os.makedirs(os.path.join(root, sub), exist_ok=True)
     with open(os.path.join(root, "input", "config", "hyperparameters.json"), "w") as fh:
         json.dump(hyperparameters or {}, fh)
+    with open(os.path.join(root, "input", "config", "inputdataconfig.json"), "w") as fh:
+        json.dump(input_data_config({channel: "text/csv"} if content_types is None else content_types), fh)
     if X is not None:
         folder = os.path.join(root, "input", "data", channel)
         os.makedirs(folder, exist_ok=True)
@@ -72,6 +78,18 @@ def make_job_tree(root: str, X=None, y=None, hyperparameters: dict | None = None
         for i, rows in enumerate(parts):
             write_csv(os.path.join(folder, f"part-{i:03d}.csv"), np.asarray(X)[rows], np.asarray(y)[rows])
     return root
+
+
+def input_data_config(content_types: dict) -> dict:
+    """What SageMaker writes to /opt/ml/input/config/inputdataconfig.json: one entry per channel,
+    with the channel's ContentType when the request gave one."""
+    config = {}
+    for channel, content_type in content_types.items():
+        entry = {"TrainingInputMode": "File", "S3DistributionType": "FullyReplicated", "RecordWrapperType": "None"}
+        if content_type is not None:
+            entry = {"ContentType": content_type, **entry}
+        config[channel] = entry
+    return config
 
 
 def run_script(script: str, env: dict, timeout: float = 20.0) -> subprocess.CompletedProcess:
@@ -107,11 +125,14 @@ class Server:
     """``serve.py`` started as a process on a free loopback port; use as a context manager.
 
     Entering polls GET /ping until it answers 200 (or the deadline passes, then AssertionError);
-    leaving always stops the process.
+    with ``healthy=False`` any HTTP answer to /ping will do (for a server that is up but not
+    ready, such as one without a model). Leaving always stops the process.
     """
 
-    def __init__(self, script: str, model_dir: str, deadline: float = 15.0, port: int | None = None):
+    def __init__(self, script: str, model_dir: str, deadline: float = 15.0, port: int | None = None,
+                 healthy: bool = True):
         self.script, self.model_dir, self.deadline = os.path.abspath(script), model_dir, deadline
+        self.healthy = healthy
         self.port = port or free_port()
         self.process = None
 
@@ -129,7 +150,7 @@ class Server:
                 raise AssertionError(f"serve.py exited with code {self.process.returncode} before "
                                      f"answering /ping:\n{error}")
             try:
-                if request(self.port, "GET", "/ping", timeout=1.0)[0] == 200:
+                if request(self.port, "GET", "/ping", timeout=1.0)[0] == 200 or not self.healthy:
                     return self
             except OSError:
                 pass
