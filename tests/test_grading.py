@@ -128,10 +128,19 @@ def test_one_worker_gives_the_same_grades_as_two(graded, tmp_path):
 
 
 def _grading_processes(parent: int) -> list:
+    """The grading workers under ``parent``; a process that ends while we look is skipped (a
+    short-lived child can exit between the listing and the reading of its command line)."""
     import psutil
-    return [p for p in psutil.Process(parent).children(recursive=True)
-            if "multiprocessing" in " ".join(p.cmdline())
-            and "resource_tracker" not in " ".join(p.cmdline())]
+
+    found = []
+    for child in psutil.Process(parent).children(recursive=True):
+        try:
+            line = " ".join(child.cmdline())
+        except (psutil.NoSuchProcess, psutil.ZombieProcess, psutil.AccessDenied):
+            continue
+        if "multiprocessing" in line and "resource_tracker" not in line:
+            found.append(child)
+    return found
 
 
 def test_interrupted_and_killed_runs_resume_to_the_same_grades(graded, tmp_path):
