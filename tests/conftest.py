@@ -133,5 +133,6 @@ def pytest_collection_modifyitems(config, items):
 
     skipped = [item for item in items if redundant(item)]
     if skipped:
-        items[:] = [item for item in items if not redundant(item)]
+        left_out = set(map(id, skipped))
+        items[:] = [item for item in items if id(item) not in left_out]
         config.hook.pytest_deselected(items=skipped)

@@ -6,8 +6,10 @@ are checked against course grade's, cell by cell, on that sample."""
 from __future__ import annotations
 
 import random
+import shutil
 import textwrap
 
+import nbformat
 import pytest
 
 from course.tools import catalog, paths, proof
@@ -117,10 +119,6 @@ def test_the_fast_proof_can_fail(tmp_path):
 def test_a_worked_example_that_raises_is_reported(tmp_path):
     """The proof of "every cell runs" can fail: a cell outside the graded ones that raises is
     named, though it costs no points."""
-    import shutil
-
-    import nbformat
-
     assignment = "21-mock-exam-mla-c01"
     shutil.copytree(paths.SOURCE / assignment, tmp_path / assignment)
     notebook = next((tmp_path / assignment).glob("*.ipynb"))

@@ -53,8 +53,9 @@ class Result:
     error: str | None = None            # the proof itself could not run (a hang, a crash)
     noisy: dict[str, str] = field(default_factory=dict)     # the solution's cells that wrote to
                                                             # stderr (grade id or "cell N")
-    broken: dict[str, str] = field(default_factory=dict)    # the solution's other cells (setup,
-                                                            # worked examples) that raised: "cell N"
+    broken: dict[str, str] = field(default_factory=dict)    # the solution's cells other than
+                                                            # test cells that raised ("<notebook>
+                                                            # <grade id or cell N>" -> why)
 
 
 @dataclass
