@@ -497,6 +497,24 @@ def compilation_target(request: Mapping) -> Iterator[str]:
         if not isinstance(parsed, (dict, list)):
             yield (f"InputConfig.DataInputConfig: {_show(shapes)} is not a JSON dictionary of input "
                    """shapes, e.g. '{"input": [1, 3, 224, 224]}'""")
+    platform = _dict(output.get("TargetPlatform"))
+    if platform.get("Accelerator") == "NVIDIA" and "CompilerOptions" not in output:
+        yield ("OutputConfig.CompilerOptions: required for an NVIDIA accelerator: a JSON string with "
+               """'gpu-code', 'trt-ver' and 'cuda-ver', e.g. '{"gpu-code": "sm_72", "trt-ver": "8.2.1", "cuda-ver": "10.2"}'""")
+
+
+@_rule("sagemaker", "CreateEndpointConfig")
+def shadow_variants(request: Mapping) -> Iterator[str]:
+    """An endpoint that shadows traffic has exactly one production variant and one shadow variant
+    ("If you use this field, you can only specify one variant for ProductionVariants and one
+    variant for ShadowProductionVariants", botocore's CreateEndpointConfigInput)."""
+    if "ShadowProductionVariants" not in request:
+        return
+    for member in ("ProductionVariants", "ShadowProductionVariants"):
+        count = len(_items(request.get(member)))
+        if count > 1:
+            yield (f"{member}: {count} variants, but an endpoint with a shadow variant has exactly one "
+                   "production variant and one shadow variant")
 
 
 _KNOWLEDGE_BASE_MEMBERS = {"VECTOR": "vectorKnowledgeBaseConfiguration",
@@ -512,17 +530,19 @@ _VECTOR_STORE_MEMBERS = {"OPENSEARCH_SERVERLESS": "opensearchServerlessConfigura
                          "S3_VECTORS": "s3VectorsConfiguration"}
 
 
-def _typed_member(config: Mapping, path: str, members: Mapping[str, str],
-                  required: bool) -> Iterator[str]:
-    """A structure whose ``type`` says which one of its configuration members is used."""
-    kind = config.get("type")
+def _typed_member(config: Mapping, path: str, members: Mapping[str, str], required: bool,
+                  key: str = "type", bare: tuple[str, ...] = ()) -> Iterator[str]:
+    """A structure whose ``key`` (its ``type``) says which one of its configuration members is
+    used; the kinds in ``bare`` take none of them."""
+    kind = config.get(key)
     given = [member for member in members.values() if member in config]
     wanted = members.get(kind) if isinstance(kind, str) else None
     if wanted and required and wanted not in config:
-        yield f"{path}.{wanted}: required when {path}.type is {kind!r}"
+        yield f"{path}.{wanted}: required when {path}.{key} is {kind!r}"
     for member in given:
-        if wanted and member != wanted:
-            yield f"{path}.{member}: does not belong to {path}.type {kind!r} (that one uses {wanted})"
+        if member != wanted and (wanted or kind in bare):
+            uses = f"that one uses {wanted}" if wanted else "that one takes no configuration member"
+            yield f"{path}.{member}: does not belong to {path}.{key} {kind!r} ({uses})"
 
 
 @_rule("bedrock-agent", "CreateKnowledgeBase")
@@ -538,6 +558,42 @@ def knowledge_base_types(request: Mapping) -> Iterator[str]:
         yield "storageConfiguration: required for a VECTOR knowledge base (where its vectors are stored)"
     yield from _typed_member(_dict(request.get("storageConfiguration")), "storageConfiguration",
                              _VECTOR_STORE_MEMBERS, required=True)
+
+
+_DATA_SOURCE_MEMBERS = {"S3": "s3Configuration", "WEB": "webConfiguration",
+                        "CONFLUENCE": "confluenceConfiguration", "SALESFORCE": "salesforceConfiguration",
+                        "SHAREPOINT": "sharePointConfiguration",
+                        "MANAGED_KNOWLEDGE_BASE_CONNECTOR": "managedKnowledgeBaseConnectorConfiguration"}
+_CHUNKING_MEMBERS = {"FIXED_SIZE": "fixedSizeChunkingConfiguration",
+                     "HIERARCHICAL": "hierarchicalChunkingConfiguration",
+                     "SEMANTIC": "semanticChunkingConfiguration"}
+
+
+@_rule("bedrock-agent", "CreateDataSource", "UpdateDataSource")
+def data_source_types(request: Mapping) -> Iterator[str]:
+    """A data source's type names the member that configures its connector, and a chunking
+    strategy the member that sets its parameters; NONE takes none ("If you set the
+    chunkingStrategy as NONE, exclude this field", botocore's ChunkingConfiguration)."""
+    source = _dict(request.get("dataSourceConfiguration"))
+    yield from _typed_member(source, "dataSourceConfiguration", _DATA_SOURCE_MEMBERS,
+                             required=source.get("type") in _DATA_SOURCE_MEMBERS)
+    path = "vectorIngestionConfiguration.chunkingConfiguration"
+    chunking = _dict(_dict(request.get("vectorIngestionConfiguration")).get("chunkingConfiguration"))
+    yield from _typed_member(chunking, path, _CHUNKING_MEMBERS, required=True,
+                             key="chunkingStrategy", bare=("NONE",))
+
+
+@_rule("bedrock", "CreateGuardrail", "UpdateGuardrail")
+def guardrail_filters(request: Mapping) -> Iterator[str]:
+    """A prompt attack is something a user's prompt does, so the PROMPT_ATTACK content filter
+    screens input only and its outputStrength must be NONE (the API's ValidationException "The
+    outputStrength for PROMPT_ATTACK filter must be NONE"; User Guide, guardrails-prompt-attack)."""
+    filters = _items(_dict(request.get("contentPolicyConfig")).get("filtersConfig"))
+    for index, config in enumerate(filters):
+        config = _dict(config)
+        if config.get("type") == "PROMPT_ATTACK" and config.get("outputStrength", "NONE") != "NONE":
+            yield (f"contentPolicyConfig.filtersConfig[{index}].outputStrength: must be 'NONE' for "
+                   f"PROMPT_ATTACK (it screens prompts, not responses), got {_got(config['outputStrength'])}")
 
 
 # (service, operation) -> its rules; read-only, so that a notebook cannot quietly empty it

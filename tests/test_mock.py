@@ -20,6 +20,8 @@ def test_there_is_a_mock_section_for_each_exam_version():
     assert all(m.assignment in paths.assignments() and m.assignment not in paths.lessons() for m in MOCKS)
     assert not set(syllabus.GRADED) & {m.assignment for m in MOCKS}, \
         "a mock teaches nothing of its own: coverage counts the lessons only"
+    # Domain 2's share of each exam's 65 questions (26 % for C01, 24 % for C02), two minutes each
+    assert {m.exam: (m.questions, m.minutes) for m in MOCKS} == {"C01": (17, 34), "C02": (16, 32)}
 
 
 def test_the_quotas_follow_the_number_of_items_per_task():

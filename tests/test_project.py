@@ -225,22 +225,37 @@ def test_every_question_has_distinct_options_and_a_key_among_them():
         assert len(set(options.values())) == len(options), f"{grade_id}: repeated options"
 
 
-def test_neither_length_nor_position_gives_the_key_away():
-    """A test-wise student who picks the longest option, or always the same letter, must not
-    pass: the key is the longest option in at most a third of the questions (a quarter by
-    chance) and no letter is the key of more than 40 % of them."""
-    questions = _questions()
+def _giveaways(questions) -> list[str]:
+    """How a test-wise student could pass ``questions`` (assignment, cell, key, options) without
+    knowing anything: the key is the longest option in more than a third of them (a quarter by
+    chance), or one letter is the key of more than 40 % (half within one assignment)."""
+    found = []
     longest = [(a, g) for a, g, key, options in questions
                if len(options[key]) > max(len(text) for letter, text in options.items() if letter != key)]
-    assert len(longest) <= len(questions) / 3, f"the key is the longest option in {longest}"
-    for assignment in ASSIGNMENTS:
+    if len(longest) > len(questions) / 3:
+        found.append(f"the key is the longest option in {longest}")
+    for assignment in sorted({q[0] for q in questions}):
         mine = [q for q in questions if q[0] == assignment]
         mine_longest = [g for a, g in longest if a == assignment]
-        assert len(mine_longest) <= max(1, len(mine) // 3), (assignment, mine_longest)
+        if len(mine_longest) > max(1, len(mine) // 3):
+            found.append(f"{assignment}: the key is the longest option in {mine_longest}")
         keys = [key for _, _, key, _ in mine]
-        assert max(map(keys.count, set(keys))) <= len(mine) / 2, (assignment, keys)
+        if max(map(keys.count, set(keys))) > len(mine) / 2:
+            found.append(f"{assignment}: keys {keys}")
     keys = [key for _, _, key, _ in questions]
-    assert max(map(keys.count, set(keys))) <= 0.4 * len(keys), sorted(keys)
+    if max(map(keys.count, set(keys))) > 0.4 * len(keys):
+        found.append(f"keys {sorted(keys)}")
+    return found
+
+
+def test_neither_length_nor_position_gives_the_key_away():
+    """A test-wise student who picks the longest option, or always the same letter, must not pass."""
+    assert _giveaways(_questions()) == []
+    # the control: a bank whose key is always A and always the longest option is caught both ways
+    rigged = [("99-x", f"q{i}", "A", {"A": "the longest option of all", "B": "short", "C": "brief"})
+              for i in range(6)]
+    found = " | ".join(_giveaways(rigged))
+    assert "the key is the longest option" in found and "keys ['A', 'A'" in found, found
 
 
 def test_the_readme_course_map_matches_the_syllabus():

@@ -50,6 +50,10 @@ def test_the_checks_find_what_makes_a_question_unfit():
     for fragment in ("the key 'D' is not one of ABC", "two options read the same",
                      "`why` must explain exactly the wrong options", "explanation of the key"):
         assert fragment in found
+    for key in ("AB", ""):                     # one letter, not a substring of the letters
+        stray = questions.Question("12-classification-metrics", 1, "q1", "Which?", ("Recall", "Precision", "F1"),
+                                   key, {"A": "no", "B": "no", "C": "no"}, "The key is explained here in enough words.")
+        assert any(f"the key {key!r} is not one of ABC" in p for p in questions.problems(stray))
 
 
 def test_a_question_renders_into_cells_that_grade_it(tmp_path):

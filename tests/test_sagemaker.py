@@ -435,8 +435,14 @@ def test_a_compilation_job_targets_a_device_or_a_platform_with_json_input_shapes
            "StoppingCondition": {"MaxRuntimeInSeconds": 900}}
     assert sagemaker.problems("CreateCompilationJob", job) == []
     job["OutputConfig"]["TargetPlatform"] = {"Os": "LINUX", "Arch": "ARM64", "Accelerator": "NVIDIA"}
-    only(sagemaker.problems("CreateCompilationJob", job), "TargetDevice or TargetPlatform, not both")
+    found = sagemaker.problems("CreateCompilationJob", job)
+    assert any("TargetDevice or TargetPlatform, not both" in p for p in found) and len(found) == 2, found
     del job["OutputConfig"]["TargetDevice"]
+    only(sagemaker.problems("CreateCompilationJob", job), "CompilerOptions: required for an NVIDIA accelerator")
+    job["OutputConfig"]["CompilerOptions"] = '{"gpu-code": "sm_72", "trt-ver": "8.2.1", "cuda-ver": "10.2"}'
+    assert sagemaker.problems("CreateCompilationJob", job) == []
+    job["OutputConfig"]["TargetPlatform"] = {"Os": "LINUX", "Arch": "ARM64"}
+    del job["OutputConfig"]["CompilerOptions"]
     assert sagemaker.problems("CreateCompilationJob", job) == []
     del job["OutputConfig"]["TargetPlatform"]
     only(sagemaker.problems("CreateCompilationJob", job), "one of them is required")
@@ -526,3 +532,79 @@ def test_a_serverless_variant_has_whole_gigabytes_no_instances_and_no_siblings()
     assert sagemaker.problems("CreateEndpointConfig", request) == []
     del request["ProductionVariants"][1]["InstanceType"]
     only(sagemaker.problems("CreateEndpointConfig", request), "ProductionVariants[1].InstanceType: required")
+
+
+def test_a_shadow_test_has_one_production_and_one_shadow_variant():
+    def variant(name):
+        return {"VariantName": name, "ModelName": name, "InstanceType": "ml.m5.large", "InitialInstanceCount": 1}
+
+    request = {"EndpointConfigName": "churn-shadow", "ProductionVariants": [variant("live")],
+               "ShadowProductionVariants": [variant("candidate")]}
+    assert sagemaker.problems("CreateEndpointConfig", request) == []
+    request["ProductionVariants"].append(variant("other"))
+    only(sagemaker.problems("CreateEndpointConfig", request), "ProductionVariants: 2 variants",
+         "exactly one production variant and one shadow variant")
+    request["ProductionVariants"].pop()
+    request["ShadowProductionVariants"].append(variant("other"))
+    only(sagemaker.problems("CreateEndpointConfig", request), "ShadowProductionVariants: 2 variants")
+    del request["ShadowProductionVariants"]
+    request["ProductionVariants"].append(variant("other"))
+    assert sagemaker.problems("CreateEndpointConfig", request) == []   # two live variants: an A/B test
+
+
+def test_a_data_source_configures_its_type_and_its_chunking_strategy():
+    chunking = {"chunkingStrategy": "FIXED_SIZE",
+                "fixedSizeChunkingConfiguration": {"maxTokens": 300, "overlapPercentage": 20}}
+    source = {"knowledgeBaseId": "KB12345678", "name": "manuals",
+              "dataSourceConfiguration": {"type": "S3", "s3Configuration": {"bucketArn": "arn:aws:s3:::manuals"}},
+              "vectorIngestionConfiguration": {"chunkingConfiguration": chunking}}
+    assert sagemaker.problems("CreateDataSource", source, service="bedrock-agent") == []
+    source["dataSourceConfiguration"]["type"] = "WEB"
+    found = sagemaker.problems("CreateDataSource", source, service="bedrock-agent")
+    assert any("webConfiguration: required when dataSourceConfiguration.type is 'WEB'" in p for p in found), found
+    assert any("s3Configuration: does not belong" in p for p in found) and len(found) == 2, found
+    source["dataSourceConfiguration"]["type"] = "S3"
+    chunking["chunkingStrategy"] = "SEMANTIC"
+    found = sagemaker.problems("CreateDataSource", source, service="bedrock-agent")
+    assert any("semanticChunkingConfiguration: required" in p for p in found), found
+    assert any("fixedSizeChunkingConfiguration: does not belong" in p for p in found), found
+    chunking["chunkingStrategy"] = "NONE"
+    only(sagemaker.problems("UpdateDataSource", {**source, "dataSourceId": "DS12345678"}, service="bedrock-agent"),
+         "takes no configuration member")
+    del chunking["fixedSizeChunkingConfiguration"]
+    assert sagemaker.problems("CreateDataSource", source, service="bedrock-agent") == []
+    chunking["chunkingStrategy"] = "FIXED_SIZE"
+    only(sagemaker.problems("CreateDataSource", source, service="bedrock-agent"),
+         "fixedSizeChunkingConfiguration: required when")
+
+
+def test_a_prompt_attack_filter_screens_prompts_only():
+    guardrail = {"name": "support-bot", "blockedInputMessaging": "Sorry.", "blockedOutputsMessaging": "Sorry.",
+                 "contentPolicyConfig": {"filtersConfig": [
+                     {"type": "HATE", "inputStrength": "HIGH", "outputStrength": "HIGH"},
+                     {"type": "PROMPT_ATTACK", "inputStrength": "HIGH", "outputStrength": "NONE"}]}}
+    assert sagemaker.problems("CreateGuardrail", guardrail, service="bedrock") == []
+    guardrail["contentPolicyConfig"]["filtersConfig"][1]["outputStrength"] = "LOW"
+    only(sagemaker.problems("CreateGuardrail", guardrail, service="bedrock"),
+         "filtersConfig[1].outputStrength: must be 'NONE' for PROMPT_ATTACK")
+
+
+@pytest.mark.parametrize("operation, service, request_, where", [
+    ("CreateDataSource", "bedrock-agent",
+     {"knowledgeBaseId": "KB12345678", "name": "m", "dataSourceConfiguration": {
+         "type": "S3", "s3Configuration": {"bucketArn": "arn:aws:s3:::manuals"}},
+      "vectorIngestionConfiguration": {"chunkingConfiguration": {
+          "chunkingStrategy": "FIXED_SIZE", "fixedSizeChunkingConfiguration": {"maxTokens": 300, "overlapPercentage": 150}}}},
+     "overlapPercentage"),
+    ("Retrieve", "bedrock-agent-runtime",
+     {"knowledgeBaseId": "KB12345678", "retrievalQuery": {"text": "q"},
+      "retrievalConfiguration": {"vectorSearchConfiguration": {"numberOfResults": 101}}}, "numberOfResults"),
+    ("Converse", "bedrock-runtime",
+     {"modelId": "amazon.nova-lite-v1:0", "messages": [{"role": "user", "content": [{"text": "hi"}]}],
+      "inferenceConfig": {"temperature": 1.5}}, "temperature"),
+])
+def test_bedrock_limits_botocore_lets_through_are_caught(operation, service, request_, where):
+    """AWS_FACTS §10: botocore's validator passes these; the course's checker must not."""
+    shape = get_session().get_service_model(service).operation_model(operation).input_shape
+    validate_parameters(request_, shape)                    # the control: botocore says nothing
+    only(sagemaker.problems(operation, request_, service=service), where)

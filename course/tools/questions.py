@@ -140,7 +140,7 @@ def problems(question: Question) -> list[str]:
     normalised = [" ".join(option.split()).lower() for option in question.options]
     if len(set(normalised)) != len(normalised):
         found.append(f"{where}: two options read the same")
-    if question.answer not in question.letters:
+    if question.answer not in tuple(question.letters):   # one letter, not a substring like 'AB'
         found.append(f"{where}: the key {question.answer!r} is not one of {question.letters}")
     wrong = set(question.letters) - {question.answer}
     if set(question.why) != wrong:
