@@ -36,7 +36,7 @@ def loan_defaults(n: int = 1600, seed: int = 303) -> tuple[pd.DataFrame, pd.Seri
     return X, pd.Series(y, name="default")
 
 
-# The problems of Exercise 4: a fixed vocabulary, one description each.
+# The problems of Exercise 5: a fixed vocabulary, one description each.
 BUILTIN_PROBLEMS: dict[str, str] = {
     "tabular-nonlinear": "classification or regression on tabular rows with non-linear effects and interactions",
     "tabular-linear": "a fast linear model (binary, multi-class or regression) on tabular rows",
@@ -47,6 +47,7 @@ BUILTIN_PROBLEMS: dict[str, str] = {
     "anomaly-detection": "score unusual rows or points in a stream, without labels",
     "ip-address-anomaly": "flag a user or account logging in from an unusual IP address",
     "topic-modelling-gpu": "discover topics in a document collection, trained on GPU instances",
+    "topic-modelling-cpu": "discover topics with a classic probabilistic model (not a neural network), on one CPU instance",
     "time-series-forecasting": "forecast many related time series (probabilistic forecasts)",
     "word-embeddings": "learn vector representations (Word2Vec) of the words in a text corpus",
     "text-classification": "assign labels to short texts, one sentence per line",
