@@ -271,3 +271,12 @@ def test_the_readme_course_map_matches_the_syllabus():
         if plan.c02:
             assert c02 == ", ".join(skill.removeprefix("C2-") for skill in plan.c02), plan.assignment
         assert (status == "**ready**") == (plan.assignment in ASSIGNMENTS), plan.assignment
+
+
+@pytest.mark.parametrize("assignment", LESSONS)
+def test_the_learning_objectives_show_both_exams(assignment):
+    """A student of either exam version sees, where the lab starts, every C01 item and C02 skill
+    its graded cells test (assembled from exam.toml, so it cannot drift from the grading)."""
+    assert syllabus.sync_exam_map(assignment), (
+        f"{assignment}: the learning objectives should end with {syllabus.exam_map_line(assignment)!r}; "
+        "run `python -m course coverage --write` and `python -m course release " + assignment + "`")

@@ -26,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     coverage = commands.add_parser("coverage", help="print which exam items the graded cells cover")
     coverage.add_argument("--exam", choices=("C01", "C02"), default="C01",
                           help="MLA-C01's 37 Domain 2 items (default) or MLA-C02's 27 skills")
+    coverage.add_argument("--write", action="store_true",
+                          help="rewrite each lesson's exam-map line (its learning objectives) from exam.toml")
 
     bank = commands.add_parser("questions", help="check the question bank (instructor/*/questions.toml) "
                                                  "and the notebooks' question cells against it")
@@ -127,6 +129,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "lab":
         from .lab import open_lab
         return open_lab("instructor" if args.instructor else "student", passthrough)
+    if args.command == "coverage" and args.write:
+        from .syllabus import sync_exam_map
+        changed = [a for a in paths.lessons() if not sync_exam_map(a, write=True)]
+        print(f"exam-map lines rewritten: {', '.join(changed) or 'none'} (then run `course release`)")
+        return 0
     if args.command == "coverage":
         from .syllabus import coverage_report
         print(coverage_report(args.exam))

@@ -178,6 +178,39 @@ GRADED = graded()
 GRADED_C02 = graded_c02()
 
 
+EXAM_MAP_CELL = "learning_objectives"
+EXAM_MAP_START = "**Exam map.**"
+
+
+def exam_map_line(assignment: str) -> str:
+    """The line a lesson's learning objectives end with: every C01 item and C02 skill its graded
+    cells test, in the exams' order, so a student of either version sees what the lab counts for."""
+    c01 = [item for item in EXAM_ITEMS if item in GRADED.get(assignment, {})]
+    c02 = [skill.removeprefix("C2-") for skill in C02_SKILLS if skill in GRADED_C02.get(assignment, {})]
+    return (f"{EXAM_MAP_START} Graded here: MLA-C01 {', '.join(c01) or '—'}; MLA-C02 "
+            f"{', '.join(c02) or '— (these topics are not in C02)'}.")
+
+
+def sync_exam_map(assignment: str, write: bool = False) -> bool:
+    """Whether the lesson's learning-objectives cell holds its exam-map line (with ``write``, the
+    source notebook is made to hold it: the old line replaced, or a new one put before "How to
+    work")."""
+    import nbformat
+
+    path = paths.notebooks(paths.SOURCE / assignment)[0]
+    notebook = nbformat.read(path, as_version=4)
+    cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == EXAM_MAP_CELL)
+    wanted = exam_map_line(assignment)
+    if wanted in cell.source.splitlines():
+        return True
+    if write:
+        kept = [line for line in cell.source.split("\n\n") if not line.startswith(EXAM_MAP_START)]
+        at = next((i for i, part in enumerate(kept) if part.startswith("**How to work.**")), len(kept))
+        cell.source = "\n\n".join([*kept[:at], wanted, *kept[at:]])
+        nbformat.write(notebook, path)
+    return False
+
+
 def coverage(exam: str = "C01") -> dict[str, list[tuple[str, str]]]:
     """For every item of ``exam`` (C01 or C02), the (assignment, grade id) pairs that grade it."""
     covered: dict[str, list[tuple[str, str]]] = {item: [] for item in EXAMS[exam]}
