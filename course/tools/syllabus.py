@@ -205,7 +205,7 @@ def sync_exam_map(assignment: str, write: bool = False) -> bool:
     if wanted in cell.source.splitlines():
         return True
     if write:
-        kept = [line for line in cell.source.split("\n\n") if not line.startswith(EXAM_MAP_START)]
+        kept = [part for part in cell.source.split("\n\n") if not part.startswith(EXAM_MAP_START)]
         at = next((i for i, part in enumerate(kept) if part.startswith("**How to work.**")), len(kept))
         cell.source = "\n\n".join([*kept[:at], wanted, *kept[at:]])
         nbformat.write(notebook, path)
