@@ -575,8 +575,7 @@ def data_source_types(request: Mapping) -> Iterator[str]:
     strategy the member that sets its parameters; NONE takes none ("If you set the
     chunkingStrategy as NONE, exclude this field", botocore's ChunkingConfiguration)."""
     source = _dict(request.get("dataSourceConfiguration"))
-    yield from _typed_member(source, "dataSourceConfiguration", _DATA_SOURCE_MEMBERS,
-                             required=source.get("type") in _DATA_SOURCE_MEMBERS)
+    yield from _typed_member(source, "dataSourceConfiguration", _DATA_SOURCE_MEMBERS, required=True)
     path = "vectorIngestionConfiguration.chunkingConfiguration"
     chunking = _dict(_dict(request.get("vectorIngestionConfiguration")).get("chunkingConfiguration"))
     yield from _typed_member(chunking, path, _CHUNKING_MEMBERS, required=True,

@@ -196,6 +196,15 @@ def test_nothing_a_request_holds_makes_the_checker_crash():
         found = sagemaker.problems(TUNING, request)
         assert found and all(isinstance(p, str) for p in found), request
     assert sagemaker.problems("CreateModel", {"Containers": "x"})
+    for operation, service, request in (
+            ("CreateDataSource", "bedrock-agent", {"dataSourceConfiguration": {"type": [1], "s3Configuration": 2},
+                                                   "vectorIngestionConfiguration": {"chunkingConfiguration": {
+                                                       "chunkingStrategy": {}, "fixedSizeChunkingConfiguration": []}}}),
+            ("CreateGuardrail", "bedrock", {"contentPolicyConfig": {"filtersConfig": [None, "x", {"type": []}]}}),
+            ("CreateEndpointConfig", "sagemaker", {"ProductionVariants": 5, "ShadowProductionVariants": "ab"}),
+            ("CreateCompilationJob", "sagemaker", {"OutputConfig": {"TargetPlatform": [], "CompilerOptions": 1}})):
+        found = sagemaker.problems(operation, request, service=service)
+        assert found and all(isinstance(p, str) for p in found), request
 
 
 def test_check_raises_an_assertion_that_lists_every_problem():
